@@ -1,0 +1,87 @@
+package dev.rollgate.controlplane.intake.api;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.rollgate.controlplane.release.ReleaseProblem;
+import dev.rollgate.controlplane.release.ReleaseProblem.FieldProblem;
+import dev.rollgate.controlplane.security.ApiPrincipal;
+import dev.rollgate.controlplane.security.ApiToken;
+import dev.rollgate.controlplane.security.Role;
+import dev.rollgate.controlplane.security.TokenService;
+import reactor.core.publisher.Mono;
+
+/** Admin-only token management; the secret is in the creation response and nowhere else, ever. */
+@RestController
+@RequestMapping("/api/tokens")
+public class TokenController {
+
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
+
+    private final TokenService tokens;
+
+    public TokenController(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    public record TokenView(UUID id, String name, String role, String createdBy, Instant createdAt, Instant revokedAt) {
+        static TokenView of(ApiToken t) {
+            return new TokenView(t.id(), t.name(), t.role().id(), t.createdBy(), t.createdAt(), t.revokedAt());
+        }
+    }
+
+    public record CreatedToken(UUID id, String name, String role, String token, Instant createdAt) {
+        @Override
+        public String toString() {
+            return "CreatedToken[" + id + ", " + name + ", " + role + ", token=***]";
+        }
+    }
+
+    @PostMapping
+    public Mono<ResponseEntity<CreatedToken>> create(@RequestBody Requests.CreateToken body,
+                                                     @AuthenticationPrincipal ApiPrincipal caller) {
+        List<FieldProblem> problems = new java.util.ArrayList<>();
+        if (body == null || body.name() == null || !NAME.matcher(body.name()).matches()) {
+            problems.add(new FieldProblem("name", "must be 1 to 64 letters, digits, spaces, '.', '_' or '-'"));
+        }
+        var role = body == null ? java.util.Optional.<Role>empty() : Role.parse(body.role());
+        if (role.isEmpty()) {
+            problems.add(new FieldProblem("role", "must be one of viewer, release-manager, admin"));
+        }
+        if (!problems.isEmpty()) {
+            return Mono.error(ReleaseProblem.invalid(problems));
+        }
+        return tokens.create(body.name(), role.get(), caller.name())
+                .map(issued -> ResponseEntity.status(HttpStatus.CREATED)
+                        .location(URI.create("/api/tokens/" + issued.token().id()))
+                        .header("Cache-Control", "no-store")
+                        .body(new CreatedToken(issued.token().id(), issued.token().name(), issued.token().role().id(),
+                                issued.secret(), issued.token().createdAt())));
+    }
+
+    @GetMapping
+    public Mono<List<TokenView>> list() {
+        return tokens.list().map(TokenView::of).collectList();
+    }
+
+    @DeleteMapping("/{id}")
+    public Mono<ResponseEntity<Void>> revoke(@PathVariable UUID id) {
+        return tokens.revoke(id).flatMap(done -> done
+                ? Mono.just(ResponseEntity.noContent().<Void>build())
+                : Mono.error(ReleaseProblem.notFound("no active token " + id)));
+    }
+}

@@ -1,0 +1,12 @@
+package dev.rollgate.controlplane.metrics;
+
+import reactor.core.publisher.Mono;
+
+/** Answers a gate with (bad, total) over its window plus a display value; errors signal provider failure. */
+public interface MetricsProvider {
+
+    /** The name environments select it by ({@code rollgate.environments.*.metrics}). */
+    String name();
+
+    Mono<Sample> sample(GateQuery query);
+}

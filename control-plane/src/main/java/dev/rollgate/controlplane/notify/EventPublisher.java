@@ -1,0 +1,49 @@
+package dev.rollgate.controlplane.notify;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Fans stored events out to every notifier without waiting for them: a slow Slack must never hold a rollback.
+ * Also a hot stream of (release, event) for live views.
+ */
+@Component
+public class EventPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final List<Notifier> notifiers;
+    private final Sinks.Many<Published> stream = Sinks.many().multicast().directBestEffort();
+
+    public EventPublisher(List<Notifier> notifiers) {
+        this.notifiers = List.copyOf(notifiers);
+    }
+
+    public void publish(Release release, List<ReleaseEvent> events) {
+        for (ReleaseEvent event : events) {
+            stream.tryEmitNext(new Published(release, event));
+            for (Notifier notifier : notifiers) {
+                notifier.publish(release, event)
+                        .doOnError(e -> log.warn("notifier {} failed for release {}: {}",
+                                notifier.getClass().getSimpleName(), release.id(), e.toString()))
+                        .onErrorComplete()
+                        .subscribe();
+            }
+        }
+    }
+
+    public Flux<Published> stream() {
+        return stream.asFlux();
+    }
+
+    public record Published(Release release, ReleaseEvent event) {
+    }
+}

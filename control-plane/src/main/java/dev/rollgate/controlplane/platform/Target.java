@@ -1,0 +1,9 @@
+package dev.rollgate.controlplane.platform;
+
+/** One application in one environment: the unit a platform deploys and routes. */
+public record Target(String application, String environment, String namespace) {
+
+    public String key() {
+        return application + "/" + environment;
+    }
+}

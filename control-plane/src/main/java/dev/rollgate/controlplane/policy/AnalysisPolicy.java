@@ -1,0 +1,21 @@
+package dev.rollgate.controlplane.policy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Gates and the rules for acting on their verdicts. {@code failureLimit} FAILs are tolerated (0: the first
+ * trips); a step never advances on INCONCLUSIVE and pauses after its duration plus {@code inconclusiveGrace};
+ * {@code errorLimit} consecutive provider errors pause the release.
+ */
+public record AnalysisPolicy(
+        List<GateSpec> gates,
+        long minSample,
+        double confidence,
+        int failureLimit,
+        Duration inconclusiveGrace,
+        int errorLimit) {
+    public AnalysisPolicy {
+        gates = List.copyOf(gates);
+    }
+}

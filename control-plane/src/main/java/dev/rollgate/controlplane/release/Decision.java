@@ -1,0 +1,31 @@
+package dev.rollgate.controlplane.release;
+
+import java.util.List;
+
+/**
+ * The machine's answer: the release as it should now be stored, the events to append with it and the effects
+ * to carry out. A refused command carries its reason in {@code refusal} and changes nothing.
+ */
+public record Decision(Release release, List<ReleaseEvent> events, List<Effect> effects, String refusal) {
+
+    public Decision {
+        events = List.copyOf(events);
+        effects = List.copyOf(effects);
+    }
+
+    public static Decision unchanged(Release release) {
+        return new Decision(release, List.of(), List.of(), null);
+    }
+
+    public static Decision refused(Release release, String reason) {
+        return new Decision(release, List.of(), List.of(), reason);
+    }
+
+    public boolean refusedCommand() {
+        return refusal != null;
+    }
+
+    public boolean changed() {
+        return !events.isEmpty();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.rollgate.controlplane.release;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.stereotype.Service;
+
+import dev.rollgate.controlplane.notify.EventPublisher;
+import dev.rollgate.controlplane.platform.PlatformRegistry;
+import dev.rollgate.controlplane.policy.Application;
+import dev.rollgate.controlplane.policy.Environment;
+import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.ReleaseProblem.FieldProblem;
+import dev.rollgate.controlplane.release.persistence.IdempotencyRepository;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/** Starts releases and applies commands to them; the reconciler does the rest. */
+@Service
+public class ReleaseService {
+
+    private final Policies policies;
+    private final PlatformRegistry platforms;
+    private final ReleaseRepository releases;
+    private final IdempotencyRepository keys;
+    private final EventPublisher publisher;
+    private final ReconcileNudges nudges;
+    private final Clock clock;
+
+    public ReleaseService(Policies policies, PlatformRegistry platforms, ReleaseRepository releases,
+                          IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock) {
+        this.policies = policies;
+        this.platforms = platforms;
+        this.releases = releases;
+        this.keys = keys;
+        this.publisher = publisher;
+        this.nudges = nudges;
+        this.clock = clock;
+    }
+
+    public record Created(Release release, boolean replayed) {
+    }
+
+    public Mono<Created> create(NewRelease request, Actor actor, String reason, String idempotencyKey) {
+        return Mono.defer(() -> {
+            List<FieldProblem> problems = NewReleaseValidator.problems(request);
+            if (!problems.isEmpty()) {
+                return Mono.error(ReleaseProblem.invalid(problems));
+            }
+            String hash = hash("create", request.application(), request.environment(), request.version(),
+                    request.image(), request.commitSha(), new TreeMap<>(request.config()).toString());
+            return replay("create", idempotencyKey, hash)
+                    .map(r -> new Created(r, true))
+                    .switchIfEmpty(Mono.defer(() -> start(request, actor, reason, idempotencyKey, hash, false)));
+        });
+    }
+
+    /** Back to an earlier successful release's revision, straight onto stable, without analysis. */
+    public Mono<Created> fastRollback(String application, String environment, UUID toRelease, Actor actor,
+                                      String reason, String idempotencyKey) {
+        return releases.findById(toRelease)
+                .filter(r -> r.application().equals(application) && r.environment().equals(environment))
+                .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + toRelease + " of " + application
+                        + " in " + environment + " does not exist")))
+                .flatMap(earlier -> {
+                    if (earlier.state() != ReleaseState.SUCCEEDED) {
+                        return Mono.error(ReleaseProblem.conflict("Not a successful release", "release " + toRelease
+                                + " is " + earlier.state() + "; only a SUCCEEDED release can be rolled back to",
+                                Map.of()));
+                    }
+                    Revision r = earlier.candidate();
+                    NewRelease request = new NewRelease(application, environment, r.version(), r.image(),
+                            earlier.commitSha(), r.config());
+                    String hash = hash("rollback-to", toRelease.toString());
+                    String why = reason == null || reason.isBlank()
+                            ? "fast-path rollback to release " + toRelease : reason;
+                    return replay("create", idempotencyKey, hash).map(x -> new Created(x, true))
+                            .switchIfEmpty(Mono.defer(() -> start(request, actor, why, idempotencyKey, hash, true)));
+                });
+    }
+
+    private Mono<Created> start(NewRelease request, Actor actor, String reason, String key, String hash,
+                                boolean fastPath) {
+        Application app = policies.application(request.application()).orElse(null);
+        Environment env = policies.environment(request.environment()).orElse(null);
+        if (app == null || env == null) {
+            List<FieldProblem> unknown = new java.util.ArrayList<>();
+            if (app == null) {
+                unknown.add(new FieldProblem("application", "unknown application '" + request.application() + "'"));
+            }
+            if (env == null) {
+                unknown.add(new FieldProblem("environment", "unknown environment '" + request.environment() + "'"));
+            }
+            return Mono.error(ReleaseProblem.invalid(unknown));
+        }
+        var missing = platforms.missing(env);
+        if (missing.isPresent()) {
+            return Mono.error(new ReleaseProblem(ReleaseProblem.Kind.UNAVAILABLE, "Environment unavailable",
+                    "environment " + env.name() + " cannot take releases: " + missing.get(), List.of(), Map.of()));
+        }
+        Mono<Void> prerequisite = fastPath || env.requires() == null ? Mono.empty()
+                : releases.hasSucceeded(app.name(), env.requires(), request.version()).flatMap(ok -> ok ? Mono.empty()
+                : Mono.error(ReleaseProblem.conflict("Prerequisite not met", app.name() + " " + request.version()
+                        + " has not SUCCEEDED in " + env.requires() + "; " + env.name() + " requires it first",
+                        Map.of("requires", env.requires()))));
+        return prerequisite
+                .then(releases.lastSucceeded(app.name(), env.name()).map(Release::candidate)
+                        .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
+                .flatMap(previous -> {
+                    Revision candidate = new Revision(request.version(), request.image() == null ? app.image()
+                            : request.image(), request.config());
+                    Plan plan = Plans.plan(env, previous.isPresent(), fastPath);
+                    Decision d = ReleaseMachine.create(UUID.randomUUID(), app.name(), env.name(), candidate,
+                            previous.orElse(null), request.commitSha(), plan, actor, reason, clock.instant());
+                    Mono<Void> remember = key == null ? Mono.empty()
+                            : keys.insert("create", key, hash, d.release().id());
+                    return releases.insert(d.release(), d.events(), remember)
+                            .doOnNext(saved -> {
+                                publisher.publish(saved, d.events());
+                                nudges.nudge(saved.id());
+                            })
+                            .map(saved -> new Created(saved, false));
+                })
+                .onErrorResume(DataIntegrityViolationException.class, e -> lostRace(request, key, hash));
+    }
+
+    /** Another request won: either it carried the same idempotency key, or it holds the target's active slot. */
+    private Mono<Created> lostRace(NewRelease request, String key, String hash) {
+        Mono<Created> sameKey = replay("create", key, hash).map(r -> new Created(r, true));
+        return sameKey.switchIfEmpty(Mono.defer(() -> releases.findActive(request.application(), request.environment())
+                .flatMap(active -> Mono.<Created>error(activeConflict(active)))
+                .switchIfEmpty(Mono.error(ReleaseProblem.conflict("Conflict",
+                        "the release could not be stored because of a concurrent change; retry", Map.of())))));
+    }
+
+    public static ReleaseProblem activeConflict(Release active) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("activeRelease", active.id().toString());
+        extra.put("activeVersion", active.version());
+        extra.put("activeState", active.state().name());
+        return ReleaseProblem.conflict("Release already active", "release " + active.id() + " ("
+                + active.version() + ", " + active.state() + ") is active for " + active.application() + " in "
+                + active.environment() + "; finish, roll back or abort it first", extra);
+    }
+
+    public Mono<Release> command(UUID id, Command command, String idempotencyKey) {
+        String scope = "command:" + id;
+        String hash = hash(command.type().name(), command.reason());
+        return replay(scope, idempotencyKey, hash).switchIfEmpty(Mono.defer(() -> releases.findById(id)
+                .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + id + " does not exist")))
+                .flatMap(current -> {
+                    Decision d = ReleaseMachine.command(current, command, clock.instant());
+                    if (d.refusedCommand()) {
+                        return Mono.error(ReleaseProblem.conflict("Command not allowed", d.refusal(),
+                                Map.of("state", current.state().name())));
+                    }
+                    Mono<Void> remember = idempotencyKey == null ? Mono.empty()
+                            : keys.insert(scope, idempotencyKey, hash, id);
+                    return releases.update(d.release(), d.events(), remember).doOnNext(saved -> {
+                        publisher.publish(saved, d.events());
+                        nudges.nudge(saved.id());
+                    });
+                })
+                .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))));
+    }
+
+    public Mono<Release> get(UUID id) {
+        return releases.findById(id)
+                .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + id + " does not exist")));
+    }
+
+    private Mono<Release> replay(String scope, String key, String hash) {
+        if (key == null) {
+            return Mono.empty();
+        }
+        return keys.find(scope, key).flatMap(stored -> stored.requestHash().equals(hash)
+                ? releases.findById(stored.releaseId())
+                : Mono.error(new ReleaseProblem(ReleaseProblem.Kind.IDEMPOTENCY_MISMATCH, "Idempotency key reused",
+                "Idempotency-Key '" + key + "' was already used for a different request", List.of(), Map.of())));
+    }
+
+    private static String hash(String... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                digest.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

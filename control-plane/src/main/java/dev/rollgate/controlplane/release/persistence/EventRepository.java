@@ -1,0 +1,70 @@
+package dev.rollgate.controlplane.release.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.ReleaseEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The append-only release history. Callers write inside the transaction that changes the release. */
+@Repository
+public class EventRepository {
+
+    private final DatabaseClient db;
+    private final JsonColumns json;
+
+    public EventRepository(DatabaseClient db, JsonColumns json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    Mono<Void> append(UUID releaseId, int lastSeq, List<ReleaseEvent> events) {
+        return Flux.range(0, events.size())
+                .concatMap(i -> insert(releaseId, lastSeq + i + 1, events.get(i)))
+                .then();
+    }
+
+    Mono<Void> appendAfterLast(UUID releaseId, List<ReleaseEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("select coalesce(max(seq), 0) as seq from release_events where release_id = :id")
+                .bind("id", releaseId).map(row -> row.get("seq", Integer.class)).one()
+                .flatMap(last -> append(releaseId, last, events));
+    }
+
+    private Mono<Void> insert(UUID releaseId, int seq, ReleaseEvent e) {
+        var spec = db.sql("insert into release_events (release_id, seq, type, actor_kind, actor, reason, data, at)"
+                        + " values (:id, :seq, :type, :kind, :actor, :reason, :data, :at)")
+                .bind("id", releaseId)
+                .bind("seq", seq)
+                .bind("type", e.type().name())
+                .bind("kind", e.actor().kind().name())
+                .bind("actor", e.actor().identity())
+                .bind("data", json.write(e.data()))
+                .bind("at", e.at());
+        return Binds.nullable(spec, "reason", e.reason(), String.class).then();
+    }
+
+    public Flux<StoredEvent> list(UUID releaseId) {
+        return db.sql("select seq, type, actor_kind, actor, reason, data::text as data, at from release_events"
+                        + " where release_id = :id order by seq")
+                .bind("id", releaseId)
+                .map(row -> new StoredEvent(row.get("seq", Integer.class), new ReleaseEvent(
+                        ReleaseEvent.Type.valueOf(row.get("type", String.class)),
+                        new Actor(Actor.Kind.valueOf(row.get("actor_kind", String.class)), row.get("actor", String.class)),
+                        row.get("reason", String.class),
+                        json.readObject(row.get("data", String.class)),
+                        row.get("at", Instant.class))))
+                .all();
+    }
+
+    public record StoredEvent(int seq, ReleaseEvent event) {
+    }
+}

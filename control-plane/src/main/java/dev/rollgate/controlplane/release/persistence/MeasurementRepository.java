@@ -1,0 +1,56 @@
+package dev.rollgate.controlplane.release.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.analysis.Measurement;
+import dev.rollgate.controlplane.analysis.Verdict;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+public class MeasurementRepository {
+
+    private final DatabaseClient db;
+
+    public MeasurementRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Void> record(UUID releaseId, List<Measurement> measurements) {
+        return Flux.fromIterable(measurements).concatMap(m -> {
+            var spec = db.sql("insert into gate_measurements (release_id, gate, track, value, threshold, bad, total,"
+                            + " verdict, detail, at) values (:id, :gate, :track, :value, :threshold, :bad, :total,"
+                            + " :verdict, :detail, :at)")
+                    .bind("id", releaseId)
+                    .bind("gate", m.gate().name())
+                    .bind("track", m.track())
+                    .bind("threshold", m.threshold())
+                    .bind("bad", m.bad())
+                    .bind("total", m.total())
+                    .bind("verdict", m.verdict().name())
+                    .bind("at", m.at());
+            spec = Binds.nullable(spec, "value", m.value(), Double.class);
+            return Binds.nullable(spec, "detail", m.detail(), String.class).then();
+        }).then();
+    }
+
+    public Flux<Measurement> list(UUID releaseId, int limit) {
+        return db.sql("select * from (select gate, track, value, threshold, bad, total, verdict, detail, at"
+                        + " from gate_measurements where release_id = :id order by at desc, id desc limit :limit) m"
+                        + " order by at")
+                .bind("id", releaseId)
+                .bind("limit", limit)
+                .map(row -> new Measurement(GateKind.valueOf(row.get("gate", String.class)),
+                        row.get("track", String.class), row.get("value", Double.class),
+                        row.get("threshold", Double.class), row.get("bad", Long.class), row.get("total", Long.class),
+                        Verdict.valueOf(row.get("verdict", String.class)), row.get("detail", String.class),
+                        row.get("at", Instant.class)))
+                .all();
+    }
+}

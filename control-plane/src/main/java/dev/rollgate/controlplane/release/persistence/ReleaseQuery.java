@@ -1,0 +1,20 @@
+package dev.rollgate.controlplane.release.persistence;
+
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+
+/** History filter; null fields match everything. */
+public record ReleaseQuery(String application, String environment, String state, int page, int size) {
+
+    GenericExecuteSpec bind(GenericExecuteSpec spec) {
+        if (application != null) {
+            spec = spec.bind("application", application);
+        }
+        if (environment != null) {
+            spec = spec.bind("environment", environment);
+        }
+        if (state != null) {
+            spec = spec.bind("state", state);
+        }
+        return spec;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.rollgate.controlplane.support;
+
+import java.util.List;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import dev.rollgate.controlplane.analysis.SmokeChecker;
+import dev.rollgate.controlplane.metrics.GateQuery;
+import dev.rollgate.controlplane.metrics.MetricsProvider;
+import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.platform.TrafficRouter;
+import dev.rollgate.controlplane.platform.Workloads;
+import dev.rollgate.controlplane.release.InstanceId;
+import dev.rollgate.controlplane.release.Revision;
+import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.Weights;
+import reactor.core.publisher.Mono;
+
+/** The ports, backed by {@link ScriptedWorld}, under the name "scripted". */
+@TestConfiguration(proxyBeanMethods = false)
+public class ScriptedAdapters {
+
+    static final String NAME = "scripted";
+
+    @Bean
+    Workloads scriptedWorkloads(InstanceId instance) {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        return new Workloads() {
+            @Override
+            public String platform() {
+                return NAME;
+            }
+
+            @Override
+            public Mono<Void> apply(Target target, Track track, Revision revision) {
+                return Mono.fromRunnable(() -> world.apply(target.key(), track, revision, instance.value()));
+            }
+
+            @Override
+            public Mono<TrackStatus> status(Target target, Track track) {
+                return Mono.fromCallable(() -> world.status(target.key(), track));
+            }
+
+            @Override
+            public Mono<Void> scaleToZero(Target target, Track track) {
+                return Mono.fromRunnable(() -> world.scaleToZero(target.key(), track, instance.value()));
+            }
+        };
+    }
+
+    @Bean
+    TrafficRouter scriptedRouter(InstanceId instance) {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        return new TrafficRouter() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public Mono<Void> route(Target target, Weights weights) {
+                return Mono.fromRunnable(() -> world.route(target.key(), weights, instance.value()));
+            }
+
+            @Override
+            public Mono<Weights> current(Target target) {
+                return Mono.fromCallable(() -> world.weights(target.key()));
+            }
+        };
+    }
+
+    @Bean
+    MetricsProvider scriptedMetrics() {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        return new MetricsProvider() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public Mono<Sample> sample(GateQuery query) {
+                return Mono.fromCallable(() -> world.behaviour(query.version()).gates().apply(query.gate()));
+            }
+        };
+    }
+
+    @Bean
+    SmokeChecker scriptedSmoke() {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        return new SmokeChecker() {
+            @Override
+            public String platform() {
+                return NAME;
+            }
+
+            @Override
+            public Mono<SmokeResult> check(Target target, Track track, List<String> paths) {
+                String version = world.versionOf(target.key(), track);
+                return Mono.just(new SmokeResult(paths.size(), world.behaviour(version).smokeFailures()));
+            }
+        };
+    }
+}

@@ -1,0 +1,118 @@
+package dev.rollgate.controlplane.support;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.release.Revision;
+import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.Weights;
+
+/**
+ * An in-memory platform that outlives any one control plane (like a real cluster would), scripted per version:
+ * how it starts, what its gates read, whether its smoke checks pass. It logs every change it is asked to make —
+ * only changes, so a repeated idempotent effect leaves no trace and a duplicated one shows up.
+ */
+public final class ScriptedWorld {
+
+    public static final ScriptedWorld INSTANCE = new ScriptedWorld();
+
+    /** How a version behaves. {@code gates} may throw to simulate a provider error. */
+    public record Behaviour(boolean startsReady, boolean failsToStart, Function<GateKind, Sample> gates,
+                            List<String> smokeFailures) {
+    }
+
+    public static final Function<GateKind, Sample> HEALTHY = gate -> new Sample(0, 200, 0.0);
+
+    private final Map<String, Map<Track, TrackStatus>> tracks = new ConcurrentHashMap<>();
+    private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
+    private final Map<String, Weights> weights = new ConcurrentHashMap<>();
+    private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private final List<Change> changes = new ArrayList<>();
+
+    public record Change(String target, String what, String instance) {
+    }
+
+    private ScriptedWorld() {
+    }
+
+    public void script(String version, Behaviour behaviour) {
+        behaviours.put(version, behaviour);
+    }
+
+    public void scriptHealthy(String version) {
+        script(version, new Behaviour(true, false, HEALTHY, List.of()));
+    }
+
+    Behaviour behaviour(String version) {
+        return behaviours.getOrDefault(version, new Behaviour(true, false, HEALTHY, List.of()));
+    }
+
+    synchronized void apply(String target, Track track, Revision revision, String instance) {
+        Map<Track, TrackStatus> byTrack = tracks.computeIfAbsent(target, k -> new EnumMap<>(Track.class));
+        TrackStatus current = byTrack.getOrDefault(track, TrackStatus.absent());
+        String key = target + "/" + track;
+        if (current.desired() > 0 && revision.equals(revisions.get(key))) {
+            return;
+        }
+        Behaviour b = behaviour(revision.version());
+        TrackStatus next = b.failsToStart()
+                ? new TrackStatus(1, 0, null, true, "exit code 1: boom")
+                : new TrackStatus(1, b.startsReady() ? 1 : 0, b.startsReady() ? revision.version() : null, false, null);
+        byTrack.put(track, next);
+        revisions.put(key, revision);
+        changes.add(new Change(target, "apply " + track.id() + " " + revision.version(), instance));
+    }
+
+    synchronized void scaleToZero(String target, Track track, String instance) {
+        Map<Track, TrackStatus> byTrack = tracks.computeIfAbsent(target, k -> new EnumMap<>(Track.class));
+        if (byTrack.getOrDefault(track, TrackStatus.absent()).scaledToZero()) {
+            return;
+        }
+        byTrack.put(track, TrackStatus.absent());
+        revisions.remove(target + "/" + track);
+        changes.add(new Change(target, "scale " + track.id() + " 0", instance));
+    }
+
+    synchronized void route(String target, Weights w, String instance) {
+        if (w.equals(weights.getOrDefault(target, Weights.ALL_STABLE))) {
+            return;
+        }
+        weights.put(target, w);
+        changes.add(new Change(target, "route " + w.stable() + "/" + w.canary(), instance));
+    }
+
+    public synchronized TrackStatus status(String target, Track track) {
+        return tracks.getOrDefault(target, Map.of()).getOrDefault(track, TrackStatus.absent());
+    }
+
+    /** Makes a track that was started not-ready become ready, as a slow process would. */
+    public synchronized void markReady(String target, Track track) {
+        Map<Track, TrackStatus> byTrack = tracks.get(target);
+        TrackStatus s = byTrack.get(track);
+        byTrack.put(track, new TrackStatus(s.desired(), s.desired(),
+                revisions.get(target + "/" + track).version(), false, null));
+    }
+
+    public synchronized Weights weights(String target) {
+        return weights.getOrDefault(target, Weights.ALL_STABLE);
+    }
+
+    public String versionOf(String target, Track track) {
+        return status(target, track).version();
+    }
+
+    public synchronized List<String> changes(String target) {
+        return changes.stream().filter(c -> c.target().equals(target)).map(Change::what).toList();
+    }
+
+    public synchronized List<Change> allChanges(String target) {
+        return changes.stream().filter(c -> c.target().equals(target)).toList();
+    }
+}
