@@ -85,14 +85,19 @@ public class ReleaseReconciler implements SmartLifecycle {
 
     @Override
     public void stop() {
+        halt();
+        // Hand our releases over at once instead of making another replica wait for the TTL.
+        leases.releaseAll(instanceId).onErrorComplete().block(Duration.ofSeconds(5));
+        log.info("reconciler {} stopped", instanceId);
+    }
+
+    /** Stops ticking but keeps the leases: what a crashed or frozen replica looks like to the others. */
+    public void halt() {
         Disposable current = loop;
         if (current != null) {
             current.dispose();
             loop = null;
         }
-        // Hand our releases over at once instead of making another replica wait for the TTL.
-        leases.releaseAll(instanceId).onErrorComplete().block(Duration.ofSeconds(5));
-        log.info("reconciler {} stopped", instanceId);
     }
 
     @Override

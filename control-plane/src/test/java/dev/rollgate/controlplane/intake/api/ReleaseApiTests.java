@@ -1,0 +1,266 @@
+package dev.rollgate.controlplane.intake.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.ReleaseService;
+import dev.rollgate.controlplane.release.persistence.EventRepository;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.support.EngineTest;
+import dev.rollgate.controlplane.support.ReleaseDriver;
+import dev.rollgate.controlplane.support.ScriptedWorld;
+import reactor.core.publisher.Flux;
+
+@EngineTest
+@AutoConfigureWebTestClient
+@ExtendWith(OutputCaptureExtension.class)
+class ReleaseApiTests {
+
+    private static final String ADMIN = "test-admin-token";
+
+    @Autowired
+    WebTestClient http;
+    @Autowired
+    ReleaseService service;
+    @Autowired
+    ReleaseRepository releases;
+    @Autowired
+    EventRepository events;
+    @Autowired
+    dev.rollgate.controlplane.release.persistence.MeasurementRepository measurements;
+    @LocalServerPort
+    int port;
+
+    ReleaseDriver driver;
+
+    @BeforeEach
+    void driver() {
+        driver = new ReleaseDriver(service, releases, events);
+    }
+
+    private String token(String role) {
+        Map<String, Object> created = http.post().uri("/api/tokens").headers(h -> h.setBearerAuth(ADMIN))
+                .bodyValue(Map.of("name", role + "-" + UUID.randomUUID().toString().substring(0, 6), "role", role))
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        return (String) created.get("token");
+    }
+
+    private WebTestClient.ResponseSpec post(String token, String uri, Object body) {
+        return http.post().uri(uri).headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).exchange();
+    }
+
+    @Test
+    void refusesRequestsWithoutAValidToken() {
+        http.get().uri("/api/releases").exchange().expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists("WWW-Authenticate")
+                .expectBody().jsonPath("$.status").isEqualTo(401);
+        http.get().uri("/api/releases").headers(h -> h.setBearerAuth("rg_not-a-token")).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.detail").isEqualTo("invalid or revoked API token");
+    }
+
+    @Test
+    void aViewerReadsButMayNotCommandOrManageTokens() {
+        String viewer = token("viewer");
+        http.get().uri("/api/releases").headers(h -> h.setBearerAuth(viewer)).exchange().expectStatus().isOk();
+        post(viewer, "/api/releases", Map.of("application", "svc-m", "environment", "staging", "version", "m-1"))
+                .expectStatus().isForbidden()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        post(viewer, "/api/releases/" + UUID.randomUUID() + "/promote", Map.of()).expectStatus().isForbidden();
+        http.get().uri("/api/tokens").headers(h -> h.setBearerAuth(viewer)).exchange().expectStatus().isForbidden();
+        assertThat(releases.findActive("svc-m", "staging").blockOptional()).isEmpty();
+    }
+
+    @Test
+    void aReleaseManagerStartsAReleaseAndEveryCommandRecordsWhoAsked() {
+        driver.establish("svc-n", "staging", "n-1.0.0");
+        ScriptedWorld.INSTANCE.script("n-1.1.0", new ScriptedWorld.Behaviour(true, false,
+                gate -> new dev.rollgate.controlplane.metrics.Sample(0, 10, 0.0), List.of()));
+        String manager = token("release-manager");
+
+        ReleaseView created = post(manager, "/api/releases", Map.of("application", "svc-n", "environment", "staging",
+                "version", "n-1.1.0", "commitSha", "abc1234", "config", Map.of("FEATURE_X", "on")))
+                .expectStatus().isCreated()
+                .expectHeader().valueMatches("Location", "/api/releases/[0-9a-f-]{36}")
+                .expectBody(ReleaseView.class).returnResult().getResponseBody();
+        assertThat(created.state()).isEqualTo("PENDING");
+        assertThat(created.config()).containsEntry("FEATURE_X", "on");
+        driver.awaitState(created.id(), ReleaseState.PROGRESSING);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !measurements.list(created.id(), 10).collectList().block().isEmpty());
+
+        post(manager, "/api/releases/" + created.id() + "/pause", Map.of("reason", "checking dashboards"))
+                .expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("PAUSED");
+        post(manager, "/api/releases/" + created.id() + "/pause", Map.of()).expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectBody().jsonPath("$.detail").isEqualTo("release is already paused");
+        post(manager, "/api/releases/" + created.id() + "/rollback", Map.of("reason", "not today"))
+                .expectStatus().isOk();
+        driver.awaitSettled(created.id(), ReleaseState.ROLLED_BACK);
+
+        http.get().uri("/api/releases/" + created.id() + "/events").headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[?(@.event.type == 'PAUSED')].event.reason").isEqualTo("checking dashboards")
+                .jsonPath("$[?(@.event.type == 'PAUSED')].event.actor.identity").value(ids ->
+                        assertThat(ids.toString()).contains("token:release-manager-"))
+                .jsonPath("$[?(@.event.type == 'ROLLBACK_STARTED')].event.actor.kind").isEqualTo("API");
+        http.get().uri("/api/releases?application=svc-n&state=ROLLED_BACK").headers(h -> h.setBearerAuth(manager))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.total").isEqualTo(1).jsonPath("$.items[0].id").isEqualTo(created.id().toString());
+        http.get().uri("/api/releases/" + created.id() + "/measurements").headers(h -> h.setBearerAuth(manager))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$[0].gate").exists();
+    }
+
+    @Test
+    void badInputIsAProblemDetailNamingTheFieldAndStoresNothing() {
+        long before = releases.search(new dev.rollgate.controlplane.release.persistence.ReleaseQuery(
+                null, null, null, 0, 1)).block().total();
+        String manager = token("release-manager");
+        Map<String, Map<String, Object>> cases = Map.of(
+                "version", Map.of("application", "svc-o", "environment", "staging", "version", "-bad version"),
+                "config.lower", Map.of("application", "svc-o", "environment", "staging", "version", "o-1",
+                        "config", Map.of("lower", "x")),
+                "config.BIG", Map.of("application", "svc-o", "environment", "staging", "version", "o-1",
+                        "config", Map.of("BIG", "x".repeat(1025))),
+                "application", Map.of("application", "nope", "environment", "staging", "version", "o-1"),
+                "environment", Map.of("application", "svc-o", "environment", "moon", "version", "o-1"));
+        cases.forEach((field, body) -> post(manager, "/api/releases", body)
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo(field).jsonPath("$.detail").value(d ->
+                        assertThat(d.toString()).contains(field)));
+        http.post().uri("/api/releases").headers(h -> h.setBearerAuth(manager)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{not json").exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        http.get().uri("/api/releases?size=101").headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("size");
+        http.get().uri("/api/releases/not-a-uuid").headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isBadRequest();
+        http.get().uri("/api/releases/" + UUID.randomUUID()).headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isNotFound().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+        long after = releases.search(new dev.rollgate.controlplane.release.persistence.ReleaseQuery(
+                null, null, null, 0, 1)).block().total();
+        assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void twentyParallelStartsForOneTargetCreateExactlyOneRelease() {
+        driver.establish("svc-p", "staging", "p-1.0.0");
+        ScriptedWorld.INSTANCE.script("p-2.0.0", new ScriptedWorld.Behaviour(true, false,
+                gate -> new dev.rollgate.controlplane.metrics.Sample(0, 10, 0.0), List.of()));
+        String manager = token("release-manager");
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+
+        List<Integer> statuses = Flux.range(0, 20)
+                .flatMap(i -> client.post().uri("/api/releases").headers(h -> h.setBearerAuth(manager))
+                        .bodyValue(Map.of("application", "svc-p", "environment", "staging", "version", "p-2.0.0"))
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())), 20)
+                .collectList().block(Duration.ofSeconds(30));
+
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(19);
+        var active = releases.findActive("svc-p", "staging").block();
+        post(manager, "/api/releases", Map.of("application", "svc-p", "environment", "staging", "version", "p-3"))
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectBody().jsonPath("$.activeRelease").isEqualTo(active.id().toString())
+                .jsonPath("$.detail").value(d -> assertThat(d.toString()).contains(active.id().toString()));
+        service.command(active.id(), new dev.rollgate.controlplane.release.Command(
+                dev.rollgate.controlplane.release.Command.Type.ROLLBACK, ReleaseDriver.TESTER, null), null).block();
+        driver.awaitSettled(active.id(), ReleaseState.ROLLED_BACK);
+    }
+
+    @Test
+    void theSameIdempotencyKeyNeverStartsASecondRelease() {
+        String manager = token("release-manager");
+        ScriptedWorld.INSTANCE.scriptHealthy("q-1.0.0");
+        Map<String, Object> body = Map.of("application", "svc-q", "environment", "dev", "version", "q-1.0.0");
+
+        ReleaseView first = http.post().uri("/api/releases").headers(h -> h.setBearerAuth(manager))
+                .header("Idempotency-Key", "deploy-42").bodyValue(body).exchange()
+                .expectStatus().isCreated().expectBody(ReleaseView.class).returnResult().getResponseBody();
+        ReleaseView again = http.post().uri("/api/releases").headers(h -> h.setBearerAuth(manager))
+                .header("Idempotency-Key", "deploy-42").bodyValue(body).exchange()
+                .expectStatus().isOk().expectHeader().valueEquals("Idempotent-Replayed", "true")
+                .expectBody(ReleaseView.class).returnResult().getResponseBody();
+        http.post().uri("/api/releases").headers(h -> h.setBearerAuth(manager))
+                .header("Idempotency-Key", "deploy-42")
+                .bodyValue(Map.of("application", "svc-q", "environment", "dev", "version", "q-other")).exchange()
+                .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+
+        assertThat(again.id()).isEqualTo(first.id());
+        driver.awaitSettled(first.id(), ReleaseState.SUCCEEDED);
+        assertThat(releases.search(new dev.rollgate.controlplane.release.persistence.ReleaseQuery(
+                "svc-q", null, null, 0, 10)).block().total()).isEqualTo(1);
+    }
+
+    @Test
+    void theFastPathRollbackReturnsToAnEarlierGoodVersionWithoutAnalysis() {
+        var good = driver.establish("svc-r", "staging", "r-1.0.0");
+        ScriptedWorld.INSTANCE.scriptHealthy("r-2.0.0");
+        var newer = driver.start("svc-r", "staging", "r-2.0.0");
+        driver.awaitSettled(newer.id(), ReleaseState.SUCCEEDED);
+        String manager = token("release-manager");
+
+        ReleaseView back = post(manager, "/api/applications/svc-r/environments/staging/rollback",
+                Map.of("toRelease", good.id().toString(), "reason", "r-2 breaks uploads"))
+                .expectStatus().isCreated().expectBody(ReleaseView.class).returnResult().getResponseBody();
+
+        assertThat(back.version()).isEqualTo("r-1.0.0");
+        assertThat(back.analysis()).isFalse();
+        driver.awaitSettled(back.id(), ReleaseState.SUCCEEDED);
+        assertThat(ScriptedWorld.INSTANCE.versionOf("svc-r/staging", dev.rollgate.controlplane.release.Track.STABLE))
+                .isEqualTo("r-1.0.0");
+        http.get().uri("/api/applications").headers(h -> h.setBearerAuth(manager)).exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[?(@.name == 'svc-r')].environments[?(@.environment == 'staging')].stableVersion")
+                .isEqualTo("r-1.0.0");
+        post(manager, "/api/applications/svc-r/environments/staging/rollback", Map.of("toRelease", UUID.randomUUID()))
+                .expectStatus().isNotFound();
+    }
+
+    @Test
+    void aTokenSecretIsShownOnceAndNeverLogged(CapturedOutput output) {
+        String secret = token("viewer");
+
+        http.get().uri("/api/releases").headers(h -> h.setBearerAuth(secret)).exchange().expectStatus().isOk();
+        String listing = http.get().uri("/api/tokens").headers(h -> h.setBearerAuth(ADMIN)).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(secret).startsWith("rg_").hasSizeGreaterThan(40);
+        assertThat(listing).doesNotContain(secret).doesNotContain(ADMIN).contains("viewer");
+        assertThat(output.getAll()).doesNotContain(secret).doesNotContain(ADMIN);
+    }
+
+    @Test
+    void servesTheOpenApiDocumentAndTheEnvironments() {
+        http.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.paths['/api/releases']").exists();
+        http.get().uri("/api/environments").headers(h -> h.setBearerAuth(ADMIN)).exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[?(@.name == 'production')].requires").isEqualTo("staging")
+                .jsonPath("$[?(@.name == 'preview')].strategy").isEqualTo("blue-green");
+    }
+}
