@@ -43,7 +43,7 @@ public class GateEvaluator {
                 .timeout(QUERY_TIMEOUT)
                 .map(sample -> new Measurement(gate.kind(), track.id(), displayValue(gate, sample), threshold,
                         sample.bad(), sample.total(),
-                        GateMath.verdict(sample.bad(), sample.total(), gate.maxShare(), policy.minSample(),
+                        GateMath.verdict(sample.bad(), sample.total(), gate.maxShare(), gate.minSample(),
                                 policy.confidence()),
                         null, clock.instant()))
                 .defaultIfEmpty(new Measurement(gate.kind(), track.id(), null, threshold, 0, 0,

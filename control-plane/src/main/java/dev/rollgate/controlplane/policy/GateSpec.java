@@ -5,8 +5,8 @@ import java.time.Duration;
 import dev.rollgate.controlplane.analysis.GateKind;
 
 /**
- * One gate: the share of bad events that may not be exceeded over {@code window}. For latency,
- * {@code latencyThreshold} defines "bad" (slower than it); it is null for the other gates.
+ * One gate: the share of bad events that may not be exceeded over {@code window}, and the sample a PASS needs.
+ * For latency, {@code latencyThreshold} defines "bad" (slower than it); it is null for the other gates.
  */
-public record GateSpec(GateKind kind, double maxShare, Duration window, Duration latencyThreshold) {
+public record GateSpec(GateKind kind, double maxShare, Duration window, Duration latencyThreshold, long minSample) {
 }

@@ -160,10 +160,14 @@ public class Policies {
         share(at + ".error-rate", a.errorRate(), problems);
         share(at + ".latency-share", a.latencyShare(), problems);
         share(at + ".health-failure-rate", a.healthFailureRate(), problems);
+        if (a.healthMinSample() < 1) {
+            problems.add(at + ".health-min-sample: must be at least 1, got " + a.healthMinSample());
+        }
+        // Probes come once a second per instance, so the health gate cannot wait for as many as requests.
         List<GateSpec> gates = List.of(
-                new GateSpec(GateKind.ERROR_RATE, a.errorRate(), a.window(), null),
-                new GateSpec(GateKind.LATENCY, a.latencyShare(), a.window(), a.latency()),
-                new GateSpec(GateKind.HEALTH, a.healthFailureRate(), a.window(), null));
+                new GateSpec(GateKind.ERROR_RATE, a.errorRate(), a.window(), null, a.minSample()),
+                new GateSpec(GateKind.LATENCY, a.latencyShare(), a.window(), a.latency(), a.minSample()),
+                new GateSpec(GateKind.HEALTH, a.healthFailureRate(), a.window(), null, a.healthMinSample()));
         return new AnalysisPolicy(gates, a.minSample(), a.confidence(), a.failureLimit(), a.inconclusiveGrace(),
                 a.errorLimit());
     }

@@ -70,6 +70,7 @@ public record RollgateProperties(
             @DefaultValue("0.05") double errorRate,
             @DefaultValue("500ms") Duration latency,
             @DefaultValue("0.01") double latencyShare,
-            @DefaultValue("0.10") double healthFailureRate) {
+            @DefaultValue("0.10") double healthFailureRate,
+            @DefaultValue("10") long healthMinSample) {
     }
 }

@@ -51,6 +51,7 @@ class PoliciesTests {
         assertThat(gates.gates()).extracting(GateSpec::maxShare).containsExactly(0.05, 0.01, 0.10);
         assertThat(gates.gates().get(1).latencyThreshold()).isEqualTo(Duration.ofMillis(500));
         assertThat(gates.minSample()).isEqualTo(50);
+        assertThat(gates.gates()).extracting(GateSpec::minSample).containsExactly(50L, 50L, 10L);
         assertThat(gates.confidence()).isEqualTo(0.999);
         assertThat(gates.errorLimit()).isEqualTo(4);
         assertThat(gates.failureLimit()).isZero();

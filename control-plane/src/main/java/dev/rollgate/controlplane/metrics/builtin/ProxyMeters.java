@@ -1,0 +1,79 @@
+package dev.rollgate.controlplane.metrics.builtin;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.Track;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The proxy's counters as Micrometer meters, so Prometheus can scrape what the builtin provider gates on.
+ * Meters are cached per tag set: registering goes through the registry's lock and tag sorting, too slow for
+ * every proxied request.
+ */
+final class ProxyMeters {
+
+    static final String REQUESTS = "rollgate.proxy.requests";
+    static final String PROBES = "rollgate.proxy.probes";
+
+    /** The default latency threshold; an SLO boundary gives Prometheus an exact {@code le="0.5"} bucket. */
+    private static final Duration DEFAULT_LATENCY_SLO = Duration.ofMillis(500);
+
+    private final MeterRegistry registry;
+    private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<ProbeKey, Counter> probes = new ConcurrentHashMap<>();
+
+    ProxyMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void response(Target target, Track track, String version, int status, long latencyNanos) {
+        timers.computeIfAbsent(new RequestKey(target.application(), target.environment(), track, version, status),
+                this::timer).record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void probe(Target target, Track track, String version, boolean healthy) {
+        probes.computeIfAbsent(new ProbeKey(target.application(), target.environment(), track, version, healthy),
+                this::counter).increment();
+    }
+
+    private Timer timer(RequestKey key) {
+        return Timer.builder(REQUESTS)
+                .description("Requests through Rollgate's local proxy, by track and backend version")
+                .tag("application", key.application())
+                .tag("environment", key.environment())
+                .tag("track", key.track().id())
+                .tag("version", key.version())
+                .tag("status", Integer.toString(key.status()))
+                .tag("outcome", outcome(key.status()))
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(DEFAULT_LATENCY_SLO)
+                .register(registry);
+    }
+
+    private Counter counter(ProbeKey key) {
+        return Counter.builder(PROBES)
+                .description("Health probes of local instances, by track and version")
+                .tag("application", key.application())
+                .tag("environment", key.environment())
+                .tag("track", key.track().id())
+                .tag("version", key.version())
+                .tag("result", key.healthy() ? "ok" : "failed")
+                .register(registry);
+    }
+
+    static String outcome(int status) {
+        return status >= 100 && status <= 599 ? (status / 100) + "xx" : "unknown";
+    }
+
+    private record RequestKey(String application, String environment, Track track, String version, int status) {
+    }
+
+    private record ProbeKey(String application, String environment, Track track, String version, boolean healthy) {
+    }
+}

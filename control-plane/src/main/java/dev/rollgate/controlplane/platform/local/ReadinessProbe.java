@@ -1,0 +1,32 @@
+package dev.rollgate.controlplane.platform.local;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Mono;
+
+/** Plain HTTP GETs to a local instance: /ready for readiness, /health for the health gate, smoke paths. */
+@Component
+public class ReadinessProbe {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    Mono<Boolean> ready(int port) {
+        return status(port, "/ready", TIMEOUT).map(s -> s == 200).onErrorReturn(false);
+    }
+
+    /** The status of GET {@code path}; errors (refused, timeout) are signalled. */
+    public Mono<Integer> status(int port, String path, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(timeout).GET().build();
+        return Mono.fromFuture(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .map(HttpResponse::statusCode);
+    }
+}

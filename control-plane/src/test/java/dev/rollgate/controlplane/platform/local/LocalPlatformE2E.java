@@ -1,0 +1,317 @@
+package dev.rollgate.controlplane.platform.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.rollgate.controlplane.RollgateApplication;
+import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.Command;
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseEvent;
+import dev.rollgate.controlplane.release.ReleaseEvent.Type;
+import dev.rollgate.controlplane.release.ReleaseService;
+import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.Weights;
+import dev.rollgate.controlplane.release.NewRelease;
+import dev.rollgate.controlplane.release.persistence.EventRepository;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.support.CleanDatabase;
+import dev.rollgate.controlplane.support.ReleaseDriver;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Rollgate's embedded default for real: video-api processes, the weighted proxy, built-in metrics, PostgreSQL.
+ * One control plane for the whole class (starting JVMs is the slow part), closed at the end to prove no
+ * process outlives it, then started again to prove each environment serves its last good version.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalPlatformE2E {
+
+    private static final Path STATE = Path.of("target/rollgate-e2e").toAbsolutePath().normalize();
+    private static ConfigurableApplicationContext context;
+    private static ReleaseDriver driver;
+
+    @BeforeAll
+    static void start() {
+        assertThat(Path.of("../video-api/target/video-api.jar"))
+                .as("build video-api first: ./mvnw -B verify builds it before control-plane").isRegularFile();
+        context = boot(true);
+        driver = driver(context);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (context != null) {
+            context.close();
+        }
+        assertThat(ourProcesses()).as("video-api processes left running").isEmpty();
+    }
+
+    private static ConfigurableApplicationContext boot(boolean clean) {
+        List<Class<?>> sources = new ArrayList<>(List.of(RollgateApplication.class));
+        if (clean) {
+            sources.add(CleanDatabase.class);
+        }
+        return new SpringApplicationBuilder(sources.toArray(Class[]::new)).profiles("e2e").run("--server.port=0");
+    }
+
+    private static ReleaseDriver driver(ConfigurableApplicationContext ctx) {
+        return new ReleaseDriver(ctx.getBean(ReleaseService.class), ctx.getBean(ReleaseRepository.class),
+                ctx.getBean(EventRepository.class));
+    }
+
+    static List<ProcessHandle> ourProcesses() {
+        String marker = "-D" + PidFiles.OWNER_PROPERTY + "=" + STATE;
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false))
+                .toList();
+    }
+
+    private static Target target(String env) {
+        return new Target("video-api", env, "video-" + env);
+    }
+
+    private static WebClient front(String env) {
+        int port = context.getBean(dev.rollgate.controlplane.platform.local.LocalRouter.class)
+                .frontPort(target(env)).orElseThrow();
+        return WebClient.create("http://127.0.0.1:" + port);
+    }
+
+    private static Release release(String env, String version, Map<String, String> config) {
+        return driver.service().create(new NewRelease("video-api", env, version, null, null, config),
+                ReleaseDriver.TESTER, null, null).block().release();
+    }
+
+    private static Release settle(Release r, ReleaseState state) {
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
+                .until(() -> driver.releases().findById(r.id()).block().finalized());
+        Release done = driver.releases().findById(r.id()).block();
+        assertThat(done.state()).as("events: %s", driver.events(r.id()).stream()
+                .map(e -> e.type() + " " + e.reason()).toList()).isEqualTo(state);
+        return done;
+    }
+
+    private static void ensureStable(String env, String version) {
+        if (driver.releases().lastSucceeded("video-api", env).blockOptional().isEmpty()) {
+            settle(release(env, version, Map.of()), ReleaseState.SUCCEEDED);
+        }
+    }
+
+    /** Versions answering through the front port, from {@code n} requests. */
+    private static List<String> versions(String env, int n) {
+        return Flux.range(0, n).flatMap(i -> front(env).get().uri("/api/subscriptions/plans")
+                        .exchangeToMono(r -> r.releaseBody().thenReturn(
+                                r.statusCode().value() + " " + r.headers().asHttpHeaders().getFirst("X-App-Version"))), 8)
+                .collectList().block(Duration.ofSeconds(60));
+    }
+
+    private static Weights weights(String env) {
+        return context.getBean(LocalRouter.class).current(target(env)).block();
+    }
+
+    private static boolean canaryProcessRunning() {
+        return context.getBean(LocalWorkloads.class).instances().stream().anyMatch(i -> i.track() == Track.CANARY);
+    }
+
+    /** Sends requests in a loop until stopped, counting answers that are not 2xx. */
+    private static final class Traffic implements AutoCloseable {
+        final AtomicInteger sent = new AtomicInteger();
+        final Set<String> failures = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final reactor.core.Disposable loop;
+
+        Traffic(String env) {
+            WebClient client = front(env);
+            loop = Flux.range(0, 8).flatMap(worker -> Mono.defer(() -> client.get().uri("/api/subscriptions/plans")
+                            .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())))
+                    .doOnNext(status -> {
+                        sent.incrementAndGet();
+                        if (status < 200 || status > 299) {
+                            failures.add(Instant.now() + " " + status);
+                        }
+                    })
+                    .onErrorResume(e -> {
+                        failures.add(Instant.now() + " " + e);
+                        return Mono.empty();
+                    })
+                    .repeat(running::get), 8).subscribe();
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            await().atMost(Duration.ofSeconds(10)).until(loop::isDisposed);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aHealthyCanaryWalksTheStepsAndServesEveryRequest() {
+        ensureStable("staging", "1.0.0");
+        Release r = release("staging", "2.0.0", Map.of());
+        settle(r, ReleaseState.SUCCEEDED);
+
+        assertThat(driver.events(r.id()).stream().filter(e -> e.type() == Type.STEP_ADVANCED)
+                .map(e -> e.data().get("weight"))).containsExactly(10, 50);
+        assertThat(versions("staging", 200)).containsOnly("200 2.0.0");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !canaryProcessRunning());
+    }
+
+    @Test
+    @Order(2)
+    void aCanaryWithErrorsIsRolledBackByTheErrorRateGate() {
+        ensureStable("staging", "1.0.0");
+        String stable = driver.releases().lastSucceeded("video-api", "staging").block().version();
+        Instant started = Instant.now();
+        Release r = release("staging", "2.1.0", Map.of("VIDEOAPI_FAULTS_ERROR_RATE", "0.3"));
+        settle(r, ReleaseState.ROLLED_BACK);
+
+        assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(60));
+        ReleaseEvent tripped = driver.events(r.id()).stream().filter(e -> e.type() == Type.GATE_FAILED)
+                .findFirst().orElseThrow();
+        assertThat(tripped.data()).containsEntry("gate", "error-rate");
+        assertThat(((Number) tripped.data().get("value")).doubleValue()).isGreaterThan(5.0);
+        assertThat(versions("staging", 100)).containsOnly("200 " + stable);
+        assertThat(canaryProcessRunning()).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void aSlowCanaryIsRolledBackByTheLatencyGate() {
+        ensureStable("staging", "1.0.0");
+        Release r = release("staging", "2.2.0", Map.of("VIDEOAPI_FAULTS_LATENCY_MS", "800"));
+        settle(r, ReleaseState.ROLLED_BACK);
+
+        assertThat(driver.events(r.id())).filteredOn(e -> e.type() == Type.GATE_FAILED).first()
+                .satisfies(e -> assertThat(e.data()).containsEntry("gate", "p99-latency"));
+    }
+
+    @Test
+    @Order(4)
+    void aCanaryThatNeverBecomesReadyFailsBeforeAnyTrafficMoves() {
+        ensureStable("staging", "1.0.0");
+        List<Weights> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var watch = Flux.interval(Duration.ofMillis(100)).doOnNext(n -> seen.add(weights("staging"))).subscribe();
+        Release r = release("staging", "2.3.0", Map.of("VIDEOAPI_FAULTS_READY", "false"));
+        try {
+            settle(r, ReleaseState.FAILED);
+        } finally {
+            watch.dispose();
+        }
+        assertThat(driver.events(r.id())).filteredOn(e -> e.type() == Type.FAILED).singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("not ready within"));
+        assertThat(seen).containsOnly(Weights.ALL_STABLE);
+        assertThat(driver.eventTypes(r.id())).doesNotContain(Type.CANDIDATE_READY, Type.STEP_ADVANCED);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !canaryProcessRunning());
+    }
+
+    @Test
+    @Order(5)
+    void headerRoutingPauseAndPromote() {
+        ensureStable("staging", "1.0.0");
+        Release r = release("staging", "2.4.0", Map.of());
+        await().atMost(Duration.ofSeconds(90)).until(() -> driver.releases().findById(r.id()).block().state()
+                == ReleaseState.PROGRESSING);
+        driver.service().command(r.id(), new Command(Command.Type.PAUSE, ReleaseDriver.TESTER, "hold"), null).block();
+
+        String viaHeader = front("staging").get().uri("/api/version").header("canary", "true")
+                .exchangeToMono(resp -> resp.releaseBody().thenReturn(
+                        resp.headers().asHttpHeaders().getFirst("X-App-Version"))).block();
+        assertThat(viaHeader).isEqualTo("2.4.0");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> weights("staging").equals(Weights.canary(10)));
+
+        driver.service().command(r.id(), new Command(Command.Type.PROMOTE, ReleaseDriver.TESTER, "ship"), null).block();
+        settle(r, ReleaseState.SUCCEEDED);
+        assertThat(versions("staging", 50)).containsOnly("200 2.4.0");
+    }
+
+    @Test
+    @Order(6)
+    void aManualRollbackReturnsAllTrafficToStableAtOnce() {
+        ensureStable("staging", "1.0.0");
+        Release r = release("staging", "2.5.0", Map.of());
+        await().atMost(Duration.ofSeconds(90)).until(() -> driver.releases().findById(r.id()).block().state()
+                == ReleaseState.PROGRESSING);
+
+        driver.service().command(r.id(), new Command(Command.Type.ROLLBACK, ReleaseDriver.TESTER, "manual"), null)
+                .block();
+        await().atMost(Duration.ofSeconds(2)).until(() -> weights("staging").equals(Weights.ALL_STABLE));
+        settle(r, ReleaseState.ROLLED_BACK);
+    }
+
+    @Test
+    @Order(7)
+    void blueGreenSwitchesWithoutAFailedRequestAndSmokeChecksStopABadGreen() {
+        ensureStable("production", "1.0.0");
+        Release good;
+        try (Traffic traffic = new Traffic("production")) {
+            good = release("production", "2.0.0", Map.of());
+            settle(good, ReleaseState.SUCCEEDED);
+            traffic.close();
+            assertThat(traffic.sent.get()).isGreaterThan(100);
+            assertThat(traffic.failures).isEmpty();
+        }
+        assertThat(versions("production", 50)).containsOnly("200 2.0.0");
+
+        Release bad = release("production", "2.1.0", Map.of("VIDEOAPI_FAULTS_ERROR_RATE", "1"));
+        settle(bad, ReleaseState.ROLLED_BACK);
+        assertThat(driver.events(bad.id())).filteredOn(e -> e.type() == Type.SMOKE_FAILED).singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("/api/subscriptions/plans answered 500"));
+        assertThat(driver.eventTypes(bad.id())).doesNotContain(Type.STEP_ADVANCED);
+    }
+
+    @Test
+    @Order(8)
+    void rollingReplacesWithoutAFailedRequestAndRollsBackABadRevision() {
+        ensureStable("dev", "1.0.0");
+        try (Traffic traffic = new Traffic("dev")) {
+            settle(release("dev", "2.0.0", Map.of()), ReleaseState.SUCCEEDED);
+            traffic.close();
+            assertThat(traffic.sent.get()).isGreaterThan(100);
+            assertThat(traffic.failures).isEmpty();
+        }
+        Release bad = release("dev", "3.0.0", Map.of("VIDEOAPI_FAULTS_ERROR_RATE", "0.5"));
+        settle(bad, ReleaseState.ROLLED_BACK);
+        assertThat(versions("dev", 50)).containsOnly("200 2.0.0");
+    }
+
+    @Test
+    @Order(9)
+    void afterARestartEachEnvironmentServesItsLastGoodVersionAndNoProcessOutlivesRollgate() {
+        context.close();
+        assertThat(ourProcesses()).isEmpty();
+
+        context = boot(false);
+        driver = driver(context);
+
+        for (String env : List.of("staging", "production", "dev")) {
+            String good = driver.releases().lastSucceeded("video-api", env).block().version();
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> versions(env, 20), v -> v.stream().allMatch(s -> s.equals("200 " + good)));
+        }
+    }
+}
