@@ -38,6 +38,8 @@ public class SecurityConfiguration {
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
                                 "/swagger-ui/**", "/webjars/**").permitAll()
+                        // Webhooks authenticate themselves by signature (GitHub HMAC, Slack signing secret).
+                        .pathMatchers(HttpMethod.POST, "/webhooks/**").permitAll()
                         .pathMatchers("/api/tokens", "/api/tokens/**").hasRole(Role.ADMIN.name())
                         .pathMatchers(HttpMethod.GET, "/api/**").hasRole(Role.VIEWER.name())
                         .pathMatchers("/api/**").hasRole(Role.RELEASE_MANAGER.name())
