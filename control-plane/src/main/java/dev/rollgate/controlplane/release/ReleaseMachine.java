@@ -38,12 +38,20 @@ public final class ReleaseMachine {
     public static Decision create(UUID id, String application, String environment, Revision candidate,
                                   Revision previous, String commitSha, Plan plan, Actor actor, String reason,
                                   Instant now) {
+        return create(id, application, environment, candidate, previous, commitSha, plan, actor, reason, now, Map.of());
+    }
+
+    /** {@code facts}: context recorded on the CREATED event, e.g. the synthetic load feeding the gates. */
+    public static Decision create(UUID id, String application, String environment, Revision candidate,
+                                  Revision previous, String commitSha, Plan plan, Actor actor, String reason,
+                                  Instant now, Map<String, Object> facts) {
         Release release = new Release(id, application, environment, candidate, previous, commitSha, plan,
                 ReleaseState.PENDING, null, 0, 0, null, now, 0, 0, false, actor, now, 0);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("version", candidate.version());
         data.put("strategy", plan.strategy().name());
         data.put("previousVersion", previous == null ? "" : previous.version());
+        data.putAll(facts);
         return new Decision(release, List.of(new ReleaseEvent(Type.CREATED, actor, reason, data, now)),
                 List.of(), null);
     }

@@ -37,9 +37,12 @@ public class ReleaseService {
     private final EventPublisher publisher;
     private final ReconcileNudges nudges;
     private final Clock clock;
+    private final List<dev.rollgate.controlplane.platform.TargetFacts> facts;
 
     public ReleaseService(Policies policies, PlatformRegistry platforms, ReleaseRepository releases,
-                          IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock) {
+                          IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock,
+                          List<dev.rollgate.controlplane.platform.TargetFacts> facts) {
+        this.facts = List.copyOf(facts);
         this.policies = policies;
         this.platforms = platforms;
         this.releases = releases;
@@ -121,8 +124,11 @@ public class ReleaseService {
                     Revision candidate = new Revision(request.version(), request.image() == null ? app.image()
                             : request.image(), request.config());
                     Plan plan = Plans.plan(env, previous.isPresent(), fastPath);
+                    var target = new dev.rollgate.controlplane.platform.Target(app.name(), env.name(), env.namespace());
+                    Map<String, Object> known = new LinkedHashMap<>();
+                    facts.forEach(f -> known.putAll(f.facts(target)));
                     Decision d = ReleaseMachine.create(UUID.randomUUID(), app.name(), env.name(), candidate,
-                            previous.orElse(null), request.commitSha(), plan, actor, reason, clock.instant());
+                            previous.orElse(null), request.commitSha(), plan, actor, reason, clock.instant(), known);
                     Mono<Void> remember = key == null ? Mono.empty()
                             : keys.insert("create", key, hash, d.release().id());
                     return releases.insert(d.release(), d.events(), remember)

@@ -176,6 +176,7 @@ class LocalPlatformE2E {
 
         assertThat(driver.events(r.id()).stream().filter(e -> e.type() == Type.STEP_ADVANCED)
                 .map(e -> e.data().get("weight"))).containsExactly(10, 50);
+        assertThat(driver.events(r.id()).get(0).data()).containsEntry("syntheticLoad", "40 req/s");
         assertThat(versions("staging", 200)).containsOnly("200 2.0.0");
         await().atMost(Duration.ofSeconds(20)).until(() -> !canaryProcessRunning());
     }

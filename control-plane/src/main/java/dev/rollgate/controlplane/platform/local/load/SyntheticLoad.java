@@ -33,7 +33,7 @@ import reactor.netty.resources.ConnectionProvider;
  * Started when the application is ready (the proxies are up by then) and stopped before the proxies are.
  */
 @Component
-public class SyntheticLoad implements SmartLifecycle {
+public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.platform.TargetFacts {
 
     /** Slow or stuck backends must not make the load pile up; ticks beyond this many in flight are dropped. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 32;
@@ -71,6 +71,13 @@ public class SyntheticLoad implements SmartLifecycle {
     /** Requests per second sent to {@code target} while running; 0 when it gets none. */
     public int rate(Target target) {
         return isRunning() ? rates.getOrDefault(target.key(), 0) : 0;
+    }
+
+    /** Recorded on every release's CREATED event, so nobody mistakes demo traffic for users. */
+    @Override
+    public Map<String, Object> facts(Target target) {
+        int rate = rate(target);
+        return rate > 0 ? Map.of("syntheticLoad", rate + " req/s") : Map.of();
     }
 
     /** Ticks skipped because {@link #DEFAULT_MAX_IN_FLIGHT} requests were still waiting. */

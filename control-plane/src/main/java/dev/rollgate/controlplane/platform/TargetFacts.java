@@ -1,0 +1,9 @@
+package dev.rollgate.controlplane.platform;
+
+import java.util.Map;
+
+/** Facts about a target worth recording when a release of it starts (e.g. synthetic load feeding its gates). */
+public interface TargetFacts {
+
+    Map<String, Object> facts(Target target);
+}
