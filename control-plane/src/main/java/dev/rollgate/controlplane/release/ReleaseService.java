@@ -93,6 +93,19 @@ public class ReleaseService {
                 });
     }
 
+    /**
+     * The first release of an environment that has never had one: the bundled build goes straight to stable,
+     * like a fast-path rollback, so a fresh installation serves something. Keyed so replicas do it once.
+     */
+    public Mono<Created> bootstrap(String application, String environment, String version) {
+        NewRelease request = new NewRelease(application, environment, version, null, null, Map.of());
+        String key = "bootstrap:" + application + ":" + environment;
+        String hash = hash("bootstrap", application, environment, version);
+        return replay("create", key, hash).map(r -> new Created(r, true))
+                .switchIfEmpty(Mono.defer(() -> start(request, Actor.SYSTEM, "bootstrap: " + environment
+                        + " had no release yet; serving the bundled build", key, hash, true)));
+    }
+
     private Mono<Created> start(NewRelease request, Actor actor, String reason, String key, String hash,
                                 boolean fastPath) {
         Application app = policies.application(request.application()).orElse(null);

@@ -25,11 +25,20 @@ final class ProxyMeters {
     private static final Duration DEFAULT_LATENCY_SLO = Duration.ofMillis(500);
 
     private final MeterRegistry registry;
+    private final Duration[] slos;
     private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
     private final Map<ProbeKey, Counter> probes = new ConcurrentHashMap<>();
 
     ProxyMeters(MeterRegistry registry) {
+        this(registry, java.util.List.of());
+    }
+
+    /** Every configured latency threshold becomes an exact bucket, so PromQL can count requests slower than it. */
+    ProxyMeters(MeterRegistry registry, java.util.Collection<Duration> latencyThresholds) {
         this.registry = registry;
+        java.util.TreeSet<Duration> all = new java.util.TreeSet<>(latencyThresholds);
+        all.add(DEFAULT_LATENCY_SLO);
+        this.slos = all.toArray(Duration[]::new);
     }
 
     void response(Target target, Track track, String version, int status, long latencyNanos) {
@@ -52,7 +61,7 @@ final class ProxyMeters {
                 .tag("status", Integer.toString(key.status()))
                 .tag("outcome", outcome(key.status()))
                 .publishPercentileHistogram()
-                .serviceLevelObjectives(DEFAULT_LATENCY_SLO)
+                .serviceLevelObjectives(slos)
                 .register(registry);
     }
 

@@ -34,6 +34,16 @@ public class SlidingTrafficStats implements TrafficStats {
         this.meters = new ProxyMeters(registry);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    public SlidingTrafficStats(Clock clock, MeterRegistry registry, dev.rollgate.controlplane.policy.Policies policies) {
+        this.clock = clock;
+        this.meters = new ProxyMeters(registry, policies.environments().stream()
+                .flatMap(env -> env.analysis().gates().stream())
+                .map(dev.rollgate.controlplane.policy.GateSpec::latencyThreshold)
+                .filter(Objects::nonNull)
+                .toList());
+    }
+
     @Override
     public void recordResponse(Target target, Track track, String version, int status, long latencyNanos) {
         String v = Objects.requireNonNullElse(version, UNKNOWN_VERSION);

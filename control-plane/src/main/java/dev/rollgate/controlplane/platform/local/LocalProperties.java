@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stopTimeout    how long a stopped process may drain before it is killed
  * @param probeInterval  how often each running instance's /health is probed (the health gate)
  * @param warmupRequests calls to the smoke paths a new instance answers before it takes traffic
+ * @param bootstrapVersion the version label under which an environment that never had a release gets the
+ *                         bundled build at start (empty: leave it empty)
  */
 @ConfigurationProperties("rollgate.local")
 public record LocalProperties(
@@ -32,7 +34,8 @@ public record LocalProperties(
         Map<String, Integer> syntheticLoad,
         @DefaultValue("15s") Duration stopTimeout,
         @DefaultValue("1s") Duration probeInterval,
-        @DefaultValue("60") int warmupRequests) {
+        @DefaultValue("60") int warmupRequests,
+        @DefaultValue("1.0.0") String bootstrapVersion) {
 
     public LocalProperties {
         ports = ports == null ? Map.of() : ports;

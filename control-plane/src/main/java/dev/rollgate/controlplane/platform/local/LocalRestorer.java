@@ -18,7 +18,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * After a start, each local environment serves its last good version again. Where a release is mid-flight and
+ * After a start, each local environment serves its last good version again; one that never had a release gets
+ * the bundled build ({@code rollgate.local.bootstrap-version}) so a fresh installation answers at once. Where a release is mid-flight and
  * owns the stable track (rolling, promotion, rollback), the reconciler restores it instead.
  */
 @Component
@@ -31,8 +32,13 @@ public class LocalRestorer {
     private final Policies policies;
     private final ReleaseRepository releases;
     private final LocalWorkloads workloads;
+    private final dev.rollgate.controlplane.release.ReleaseService service;
+    private final LocalProperties properties;
 
-    public LocalRestorer(Policies policies, ReleaseRepository releases, LocalWorkloads workloads) {
+    public LocalRestorer(Policies policies, ReleaseRepository releases, LocalWorkloads workloads,
+                         dev.rollgate.controlplane.release.ReleaseService service, LocalProperties properties) {
+        this.service = service;
+        this.properties = properties;
         this.policies = policies;
         this.releases = releases;
         this.workloads = workloads;
@@ -50,15 +56,34 @@ public class LocalRestorer {
     }
 
     private Mono<Void> restore(Target target) {
-        Mono<Boolean> stableIsOurs = releases.findActive(target.application(), target.environment())
-                .map(active -> active.plan().strategy().sideBySide() && STABLE_UNTOUCHED.contains(active.state()))
-                .defaultIfEmpty(true);
-        return stableIsOurs.filter(Boolean::booleanValue)
-                .flatMap(ok -> releases.lastSucceeded(target.application(), target.environment()))
+        Mono<Release> active = releases.findActive(target.application(), target.environment());
+        return active.map(a -> a.plan().strategy().sideBySide() && STABLE_UNTOUCHED.contains(a.state()))
+                .map(stableIsOurs -> stableIsOurs ? restoreStable(target).then() : Mono.<Void>empty())
+                .defaultIfEmpty(Mono.defer(() -> restoreStable(target)
+                        .flatMap(restored -> restored ? Mono.<Void>empty() : bootstrap(target))))
+                .flatMap(m -> m);
+    }
+
+    /** True when there was a last good version to bring back. */
+    private Mono<Boolean> restoreStable(Target target) {
+        return releases.lastSucceeded(target.application(), target.environment())
                 .map(Release::candidate)
                 .flatMap(revision -> {
                     log.info("restoring {} {} on the stable track", target.key(), revision.version());
-                    return workloads.apply(target, Track.STABLE, revision);
-                });
+                    return workloads.apply(target, Track.STABLE, revision).thenReturn(true);
+                })
+                .defaultIfEmpty(false);
+    }
+
+    private Mono<Void> bootstrap(Target target) {
+        String version = properties.bootstrapVersion();
+        if (version == null || version.isBlank()) {
+            return Mono.empty();
+        }
+        return releases.hasAny(target.application(), target.environment())
+                .filter(any -> !any)
+                .flatMap(none -> service.bootstrap(target.application(), target.environment(), version))
+                .doOnNext(created -> log.info("bootstrapping {} with the bundled build as {}", target.key(), version))
+                .then();
     }
 }

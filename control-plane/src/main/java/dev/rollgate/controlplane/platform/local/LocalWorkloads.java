@@ -125,7 +125,7 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
                 .map(dev.rollgate.controlplane.policy.Application::smokePaths).orElse(List.of("/health"));
         return Flux.range(0, properties.warmupRequests())
                 .flatMap(i -> probe.status(p.port, paths.get(i % paths.size()), Duration.ofSeconds(5))
-                        .onErrorReturn(0), 4)
+                        .onErrorReturn(0), 8)
                 .then();
     }
 

@@ -134,6 +134,12 @@ public class ReleaseRepository {
                 .map(row -> ReleaseRows.map(row, json)).one();
     }
 
+    public Mono<Boolean> hasAny(String application, String environment) {
+        return db.sql("select count(*) as n from releases where application = :a and environment = :e")
+                .bind("a", application).bind("e", environment)
+                .map(row -> row.get("n", Long.class)).one().map(n -> n > 0);
+    }
+
     public Mono<Boolean> hasSucceeded(String application, String environment, String version) {
         return db.sql("select count(*) as n from releases where application = :a and environment = :e"
                         + " and version = :v and state = 'SUCCEEDED'")
