@@ -38,11 +38,13 @@ public class ReleaseService {
     private final ReconcileNudges nudges;
     private final Clock clock;
     private final List<dev.rollgate.controlplane.platform.TargetFacts> facts;
+    private final AuditTrail audit;
 
     public ReleaseService(Policies policies, PlatformRegistry platforms, ReleaseRepository releases,
                           IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock,
-                          List<dev.rollgate.controlplane.platform.TargetFacts> facts) {
+                          List<dev.rollgate.controlplane.platform.TargetFacts> facts, AuditTrail audit) {
         this.facts = List.copyOf(facts);
+        this.audit = audit;
         this.policies = policies;
         this.platforms = platforms;
         this.releases = releases;
@@ -64,9 +66,10 @@ public class ReleaseService {
             String hash = hash("create", request.application(), request.environment(), request.version(),
                     request.image(), request.commitSha(), new TreeMap<>(request.config()).toString());
             return replay("create", idempotencyKey, hash)
-                    .map(r -> new Created(r, true))
-                    .switchIfEmpty(Mono.defer(() -> start(request, actor, reason, idempotencyKey, hash, false)));
-        });
+                    .flatMap(r -> audit.replayed(actor, "CREATE", r).thenReturn(new Created(r, true)))
+                    .switchIfEmpty(Mono.defer(() -> start(request, actor, reason, idempotencyKey, hash, "CREATE")));
+        }).onErrorResume(e -> audit.refused(e, actor, "CREATE", request.application(), request.environment(), null,
+                reason));
     }
 
     /** Back to an earlier successful release's revision, straight onto stable, without analysis. */
@@ -88,9 +91,13 @@ public class ReleaseService {
                     String hash = hash("rollback-to", toRelease.toString());
                     String why = reason == null || reason.isBlank()
                             ? "fast-path rollback to release " + toRelease : reason;
-                    return replay("create", idempotencyKey, hash).map(x -> new Created(x, true))
-                            .switchIfEmpty(Mono.defer(() -> start(request, actor, why, idempotencyKey, hash, true)));
-                });
+                    return replay("create", idempotencyKey, hash)
+                            .flatMap(x -> audit.replayed(actor, "ROLLBACK_TO", x).thenReturn(new Created(x, true)))
+                            .switchIfEmpty(Mono.defer(() -> start(request, actor, why, idempotencyKey, hash,
+                                    "ROLLBACK_TO")));
+                })
+                .onErrorResume(e -> audit.refused(e, actor, "ROLLBACK_TO", application, environment, toRelease,
+                        reason));
     }
 
     /**
@@ -103,11 +110,12 @@ public class ReleaseService {
         String hash = hash("bootstrap", application, environment, version);
         return replay("create", key, hash).map(r -> new Created(r, true))
                 .switchIfEmpty(Mono.defer(() -> start(request, Actor.SYSTEM, "bootstrap: " + environment
-                        + " had no release yet; serving the bundled build", key, hash, true)));
+                        + " had no release yet; serving the bundled build", key, hash, "BOOTSTRAP")));
     }
 
     private Mono<Created> start(NewRelease request, Actor actor, String reason, String key, String hash,
-                                boolean fastPath) {
+                                String action) {
+        boolean fastPath = !"CREATE".equals(action);
         Application app = policies.application(request.application()).orElse(null);
         Environment env = policies.environment(request.environment()).orElse(null);
         if (app == null || env == null) {
@@ -142,8 +150,9 @@ public class ReleaseService {
                     facts.forEach(f -> known.putAll(f.facts(target)));
                     Decision d = ReleaseMachine.create(UUID.randomUUID(), app.name(), env.name(), candidate,
                             previous.orElse(null), request.commitSha(), plan, actor, reason, clock.instant(), known);
-                    Mono<Void> remember = key == null ? Mono.empty()
-                            : keys.insert("create", key, hash, d.release().id());
+                    Mono<Void> remember = (key == null ? Mono.<Void>empty()
+                            : keys.insert("create", key, hash, d.release().id()))
+                            .then(audit.accepted(actor, action, d.release(), reason));
                     return releases.insert(d.release(), d.events(), remember)
                             .doOnNext(saved -> {
                                 publisher.publish(saved, d.events());
@@ -176,7 +185,10 @@ public class ReleaseService {
     public Mono<Release> command(UUID id, Command command, String idempotencyKey) {
         String scope = "command:" + id;
         String hash = hash(command.type().name(), command.reason());
-        return replay(scope, idempotencyKey, hash).switchIfEmpty(Mono.defer(() -> releases.findById(id)
+        String action = command.type().name();
+        return replay(scope, idempotencyKey, hash)
+                .flatMap(r -> audit.replayed(command.actor(), action, r).thenReturn(r))
+                .switchIfEmpty(Mono.defer(() -> releases.findById(id)
                 .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + id + " does not exist")))
                 .flatMap(current -> {
                     Decision d = ReleaseMachine.command(current, command, clock.instant());
@@ -184,14 +196,19 @@ public class ReleaseService {
                         return Mono.error(ReleaseProblem.conflict("Command not allowed", d.refusal(),
                                 Map.of("state", current.state().name())));
                     }
-                    Mono<Void> remember = idempotencyKey == null ? Mono.empty()
-                            : keys.insert(scope, idempotencyKey, hash, id);
+                    Mono<Void> remember = (idempotencyKey == null ? Mono.<Void>empty()
+                            : keys.insert(scope, idempotencyKey, hash, id))
+                            .then(audit.accepted(command.actor(), action, d.release(), command.reason()));
                     return releases.update(d.release(), d.events(), remember).doOnNext(saved -> {
                         publisher.publish(saved, d.events());
                         nudges.nudge(saved.id());
                     });
                 })
-                .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))));
+                .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))))
+                .onErrorResume(e -> releases.findById(id).map(java.util.Optional::of)
+                        .defaultIfEmpty(java.util.Optional.empty())
+                        .flatMap(r -> audit.refused(e, command.actor(), action, r.map(Release::application).orElse(null),
+                                r.map(Release::environment).orElse(null), id, command.reason())));
     }
 
     public Mono<Release> get(UUID id) {

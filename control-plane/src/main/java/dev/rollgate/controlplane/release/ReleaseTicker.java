@@ -40,10 +40,12 @@ public class ReleaseTicker {
     private final EffectExecutor executor;
     private final EventPublisher publisher;
     private final ReconcileNudges nudges;
+    private final AuditTrail audit;
 
     public ReleaseTicker(ReleaseRepository releases, MeasurementRepository measurements, LeaseRepository leases,
                          Policies policies, PlatformRegistry platforms, ObservationCollector collector,
-                         EffectExecutor executor, EventPublisher publisher, ReconcileNudges nudges) {
+                         EffectExecutor executor, EventPublisher publisher, ReconcileNudges nudges, AuditTrail audit) {
+        this.audit = audit;
         this.releases = releases;
         this.measurements = measurements;
         this.leases = leases;
@@ -90,7 +92,8 @@ public class ReleaseTicker {
                     if (d.release().equals(r)) {
                         return record;
                     }
-                    return record.then(releases.update(d.release(), d.events()))
+                    return record.then(releases.update(d.release(), d.events(),
+                                    audit.systemDecisions(d.release(), d.events())))
                             .flatMap(saved -> {
                                 publisher.publish(saved, d.events());
                                 Mono<Void> act = executor.execute(d.effects(), target, workloads, router);

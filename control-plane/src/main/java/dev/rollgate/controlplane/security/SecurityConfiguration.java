@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -12,15 +13,21 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Mono;
 
-/** API security: bearer tokens, roles per route, RFC 9457 bodies for 401 and 403. */
+/** API security: bearer tokens, roles per route, RFC 9457 bodies for 401 and 403. The console has its own chain. */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
+    /** Paths that belong to machines (bearer tokens, signatures, probes); everything else is the console. */
+    static final String[] MACHINE_PATHS = {"/api/**", "/webhooks/**", "/actuator/**", "/v3/api-docs", "/v3/api-docs/**",
+        "/swagger-ui.html", "/swagger-ui/**"};
+
     @Bean
+    @Order(1)
     SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, TokenService tokens) {
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(BearerTokenAuthentication.manager(tokens));
         bearer.setServerAuthenticationConverter(BearerTokenAuthentication.converter());
@@ -28,6 +35,8 @@ public class SecurityConfiguration {
                 problem(exchange.getExchange(), HttpStatus.UNAUTHORIZED, e.getMessage()));
         bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         return http
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers(MACHINE_PATHS))
+                // Bearer tokens and signatures are not sent by browsers on their own, so CSRF cannot forge them.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -37,7 +46,7 @@ public class SecurityConfiguration {
                 .authorizeExchange(auth -> auth
                         .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**", "/webjars/**").permitAll()
+                                "/swagger-ui/**").permitAll()
                         // Webhooks authenticate themselves by signature (GitHub HMAC, Slack signing secret).
                         .pathMatchers(HttpMethod.POST, "/webhooks/**").permitAll()
                         .pathMatchers("/api/tokens", "/api/tokens/**").hasRole(Role.ADMIN.name())

@@ -134,6 +134,14 @@ public class ReleaseRepository {
                 .map(row -> ReleaseRows.map(row, json)).one();
     }
 
+    /** The newest release of the target that has ended, whatever its result. */
+    public Mono<Release> lastFinished(String application, String environment) {
+        return db.sql("select " + ReleaseRows.COLUMNS + " from releases where application = :a and environment = :e"
+                        + " and state not in (" + activeStates() + ") order by created_at desc limit 1")
+                .bind("a", application).bind("e", environment)
+                .map(row -> ReleaseRows.map(row, json)).one();
+    }
+
     public Mono<Boolean> hasAny(String application, String environment) {
         return db.sql("select count(*) as n from releases where application = :a and environment = :e")
                 .bind("a", application).bind("e", environment)
@@ -157,6 +165,12 @@ public class ReleaseRepository {
         }
         if (q.state() != null) {
             where.add("state = :state");
+        }
+        if (q.from() != null) {
+            where.add("created_at >= :from");
+        }
+        if (q.to() != null) {
+            where.add("created_at < :to");
         }
         String clause = where.isEmpty() ? "" : " where " + String.join(" and ", where);
         Mono<Long> total = q.bind(db.sql("select count(*) as n from releases" + clause))

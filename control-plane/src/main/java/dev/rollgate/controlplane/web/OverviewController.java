@@ -1,0 +1,76 @@
+package dev.rollgate.controlplane.web;
+
+import java.util.List;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.reactive.result.view.Rendering;
+
+import dev.rollgate.controlplane.policy.Application;
+import dev.rollgate.controlplane.policy.Environment;
+import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseProblem;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Applications × environments: what runs, what is rolling out, how the last release ended. */
+@Controller
+public class OverviewController {
+
+    private final Policies policies;
+    private final ReleaseRepository releases;
+
+    public OverviewController(Policies policies, ReleaseRepository releases) {
+        this.policies = policies;
+        this.releases = releases;
+    }
+
+    /** One cell; {@code stable} is the last successful release, {@code last} the newest ended one. */
+    public record Cell(String application, String environment, Release active, Release stable, Release last) {
+        public String liveEvent() {
+            return LiveStream.cellEvent(application, environment);
+        }
+    }
+
+    public record Row(Application application, List<Cell> cells) {
+    }
+
+    @GetMapping("/")
+    public Mono<Rendering> overview() {
+        List<Environment> environments = List.copyOf(policies.environments());
+        return Flux.fromIterable(policies.applications())
+                .concatMap(app -> Flux.fromIterable(environments)
+                        .concatMap(env -> cell(app.name(), env.name()))
+                        .collectList()
+                        .map(cells -> new Row(app, cells)))
+                .collectList()
+                .map(rows -> Rendering.view("overview")
+                        .modelAttribute("environments", environments)
+                        .modelAttribute("rows", rows)
+                        .build());
+    }
+
+    @GetMapping("/fragments/cell/{application}/{environment}")
+    public Mono<Rendering> cellFragment(@PathVariable String application, @PathVariable String environment) {
+        if (policies.application(application).isEmpty() || policies.environment(environment).isEmpty()) {
+            return Mono.error(ReleaseProblem.notFound("no " + application + " in " + environment));
+        }
+        return cell(application, environment)
+                .map(cell -> Rendering.view("overview :: cell").modelAttribute("cell", cell).build());
+    }
+
+    private Mono<Cell> cell(String application, String environment) {
+        Mono<java.util.Optional<Release>> active = optional(releases.findActive(application, environment));
+        Mono<java.util.Optional<Release>> stable = optional(releases.lastSucceeded(application, environment));
+        Mono<java.util.Optional<Release>> last = optional(releases.lastFinished(application, environment));
+        return Mono.zip(active, stable, last).map(t -> new Cell(application, environment, t.getT1().orElse(null),
+                t.getT2().orElse(null), t.getT3().orElse(null)));
+    }
+
+    static <T> Mono<java.util.Optional<T>> optional(Mono<T> mono) {
+        return mono.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.rollgate.controlplane.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.rollgate.controlplane.analysis.Measurement;
+import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.Command;
+import dev.rollgate.controlplane.release.Plan;
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseMachine;
+import dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent;
+
+/** Everything the release page shows, derived from the stored release, its events and its measurements. */
+public record ReleaseDetails(Release release, List<StoredEvent> events, List<Measurement> gates,
+                             List<Command.Type> allowed, List<Step> steps, boolean confirmByName) {
+
+    public record Step(String label, int weight, boolean done, boolean current) {
+    }
+
+    public static ReleaseDetails of(Release release, List<StoredEvent> events, List<Measurement> measurements,
+                                    boolean confirmByName) {
+        return new ReleaseDetails(release, events, latestPerGate(measurements), allowed(release), steps(release),
+                confirmByName);
+    }
+
+    /** What the state machine would accept now; the buttons show exactly these (and the server checks again). */
+    static List<Command.Type> allowed(Release release) {
+        List<Command.Type> allowed = new ArrayList<>();
+        for (Command.Type type : Command.Type.values()) {
+            if (!ReleaseMachine.command(release, new Command(type, Actor.SYSTEM, null), Instant.EPOCH)
+                    .refusedCommand()) {
+                allowed.add(type);
+            }
+        }
+        return allowed;
+    }
+
+    private static List<Measurement> latestPerGate(List<Measurement> measurements) {
+        Map<String, Measurement> latest = new LinkedHashMap<>();
+        for (Measurement m : measurements) {
+            latest.put(m.gate().id() + "/" + m.track(), m);
+        }
+        return List.copyOf(latest.values());
+    }
+
+    private static List<Step> steps(Release r) {
+        List<Step> steps = new ArrayList<>();
+        if (r.plan().strategy() == Plan.Strategy.ROLLING) {
+            steps.add(new Step("replace, one instance at a time, then analyse", 100, r.state().terminal(),
+                    r.state().active()));
+            return steps;
+        }
+        List<Integer> weights = r.plan().steps();
+        for (int i = 0; i < weights.size(); i++) {
+            boolean current = r.state().active() && r.step() == i + 1;
+            boolean done = r.step() > i + 1 || (r.state().terminal() && r.step() >= i + 1);
+            String label = r.plan().strategy() == Plan.Strategy.BLUE_GREEN ? "switch, hold for the rollback window"
+                    : "step " + (i + 1);
+            steps.add(new Step(label, weights.get(i), done, current));
+        }
+        return steps;
+    }
+
+    public String liveEvent() {
+        return LiveStream.releaseEvent(release.id());
+    }
+
+    public boolean can(String command) {
+        return allowed.stream().anyMatch(t -> t.name().equalsIgnoreCase(command));
+    }
+
+    public int stableWeight() {
+        return release.plan().strategy().sideBySide() ? 100 - release.weight() : 0;
+    }
+
+    public String channel() {
+        return release.startedBy().kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

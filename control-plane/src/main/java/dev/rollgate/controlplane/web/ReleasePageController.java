@@ -1,0 +1,159 @@
+package dev.rollgate.controlplane.web;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.rollgate.controlplane.analysis.Measurement;
+import dev.rollgate.controlplane.release.Command;
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseProblem;
+import dev.rollgate.controlplane.release.ReleaseService;
+import dev.rollgate.controlplane.release.persistence.EventRepository;
+import dev.rollgate.controlplane.release.persistence.MeasurementRepository;
+import dev.rollgate.controlplane.security.console.ConsoleProperties;
+import reactor.core.publisher.Mono;
+
+/** A release's page, its live fragment, chart data, and the confirm-then-command flow for its buttons. */
+@Controller
+public class ReleasePageController {
+
+    private static final int CHART_POINTS = 2000;
+
+    private final ReleaseService service;
+    private final EventRepository events;
+    private final MeasurementRepository measurements;
+    private final ConsoleProperties console;
+
+    public ReleasePageController(ReleaseService service, EventRepository events, MeasurementRepository measurements,
+                                 ConsoleProperties console) {
+        this.service = service;
+        this.events = events;
+        this.measurements = measurements;
+        this.console = console;
+    }
+
+    @GetMapping("/releases/{id}")
+    public Mono<Rendering> page(@PathVariable UUID id) {
+        return details(id).map(d -> Rendering.view("release").modelAttribute("d", d).build());
+    }
+
+    @GetMapping("/releases/{id}/live")
+    public Mono<Rendering> live(@PathVariable UUID id) {
+        return details(id).map(d -> Rendering.view("release :: live").modelAttribute("d", d).build());
+    }
+
+    @GetMapping("/releases/{id}/chart-data")
+    @ResponseBody
+    public Mono<ChartData> chartData(@PathVariable UUID id) {
+        return service.get(id).then(measurements.list(id, CHART_POINTS).collectList()).map(ChartData::of);
+    }
+
+    @GetMapping("/releases/{id}/confirm/{command}")
+    public Mono<Rendering> confirm(@PathVariable UUID id, @PathVariable String command) {
+        Command.Type type = type(command);
+        return service.get(id).map(r -> confirmForm(r, type, null, null));
+    }
+
+    @PostMapping("/releases/{id}/commands/{command}")
+    public Mono<Object> command(@PathVariable UUID id, @PathVariable String command, ServerWebExchange exchange,
+                                java.security.Principal principal,
+                                @RequestHeader(name = "HX-Request", required = false) String htmx) {
+        Command.Type type = type(command);
+        ConsoleUser user = ConsoleUser.of((Authentication) principal);
+        return exchange.getFormData().zipWith(service.get(id)).flatMap(t -> {
+            MultiValueMap<String, String> form = t.getT1();
+            Release release = t.getT2();
+            String reason = trim(form.getFirst("reason"));
+            String typedName = trim(form.getFirst("confirmName"));
+            String error = null;
+            if (reason == null) {
+                error = "Give a reason: it goes into the release's history and the audit log.";
+            } else if (reason.length() > 1000) {
+                error = "The reason is too long (at most 1000 characters).";
+            } else if (needsName(release) && !release.application().equals(typedName)) {
+                error = "Type the application name '" + release.application() + "' to confirm in "
+                        + release.environment() + ".";
+            }
+            if (error != null) {
+                return Mono.just(confirmForm(release, type, reason, error));
+            }
+            String key = IdempotencyKeyField.valid(form.getFirst("idempotencyKey"));
+            return service.command(id, new Command(type, user.actor(), reason), key)
+                    .doOnNext(saved -> exchange.getResponse().getHeaders().add("HX-Trigger", "refresh-release"))
+                    .<Object>map(saved -> htmx == null
+                            ? ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/releases/" + id)).build()
+                            : Rendering.view("release :: done").modelAttribute("message",
+                            type.name().charAt(0) + type.name().substring(1).toLowerCase(java.util.Locale.ROOT)
+                                    + " accepted; the release is now " + saved.state() + ".").build())
+                    .onErrorResume(ReleaseProblem.class, p -> Mono.just(confirmForm(release, type, reason,
+                            p.title() + ": " + p.getMessage())));
+        });
+    }
+
+    private Rendering confirmForm(Release release, Command.Type type, String reason, String error) {
+        return Rendering.view("release :: confirm")
+                .modelAttribute("release", release)
+                .modelAttribute("command", type.name().toLowerCase(java.util.Locale.ROOT))
+                .modelAttribute("needsName", needsName(release))
+                .modelAttribute("reason", reason == null ? "" : reason)
+                .modelAttribute("error", error)
+                .modelAttribute("idempotencyKey", IdempotencyKeyField.fresh())
+                .build();
+    }
+
+    private boolean needsName(Release release) {
+        return console.confirmByName().contains(release.environment());
+    }
+
+    private Mono<ReleaseDetails> details(UUID id) {
+        return service.get(id).flatMap(r -> Mono.zip(events.list(id).collectList(),
+                        measurements.list(id, CHART_POINTS).collectList())
+                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r))));
+    }
+
+    private static Command.Type type(String command) {
+        return Command.Type.parse(command).orElseThrow(() -> ReleaseProblem.notFound("unknown command '" + command
+                + "'"));
+    }
+
+    static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Chart series per gate: time (epoch seconds) and value for candidate and stable, plus the threshold. */
+    public record ChartData(Map<String, Series> gates) {
+        static ChartData of(List<Measurement> measurements) {
+            Map<String, Series> gates = new java.util.LinkedHashMap<>();
+            for (Measurement m : measurements) {
+                if (m.value() == null || m.gate() == dev.rollgate.controlplane.analysis.GateKind.SMOKE) {
+                    continue;
+                }
+                Series s = gates.computeIfAbsent(m.gate().id(), g -> new Series(m.gate().unit(), m.threshold(),
+                        new java.util.ArrayList<>()));
+                s.points().add(new Point(m.at().toEpochMilli() / 1000.0, m.track(), m.value()));
+            }
+            return new ChartData(gates);
+        }
+    }
+
+    public record Series(String unit, double threshold, List<Point> points) {
+    }
+
+    public record Point(double t, String track, double v) {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.rollgate.controlplane.web;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.rollgate.controlplane.release.AuditEntry.Outcome;
+import dev.rollgate.controlplane.release.AuditTrail;
+import dev.rollgate.controlplane.security.Role;
+import dev.rollgate.controlplane.security.TokenService;
+import reactor.core.publisher.Mono;
+
+/** Admins issue and revoke API tokens; a new token's secret is shown on the response page once. */
+@Controller
+public class TokenPageController {
+
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
+
+    private final TokenService tokens;
+    private final AuditTrail audit;
+
+    public TokenPageController(TokenService tokens, AuditTrail audit) {
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    @GetMapping("/tokens")
+    public Mono<Rendering> list() {
+        return page(null, null, null, HttpStatus.OK);
+    }
+
+    @PostMapping("/tokens")
+    public Mono<Rendering> create(ServerWebExchange exchange, Principal principal) {
+        ConsoleUser user = ConsoleUser.of((Authentication) principal);
+        exchange.getResponse().getHeaders().setCacheControl("no-store");
+        return exchange.getFormData().flatMap(form -> {
+            String name = ReleasePageController.trim(form.getFirst("name"));
+            var role = Role.parse(form.getFirst("role"));
+            if (name == null || !NAME.matcher(name).matches()) {
+                return page(null, "Name: 1 to 64 letters, digits, spaces, '.', '_' or '-'.", name,
+                        HttpStatus.UNPROCESSABLE_CONTENT);
+            }
+            if (role.isEmpty()) {
+                return page(null, "Role: choose viewer, release-manager or admin.", name,
+                        HttpStatus.UNPROCESSABLE_CONTENT);
+            }
+            return tokens.create(name, role.get(), "console:" + user.name())
+                    .flatMap(issued -> audit.record(user.actor(), "TOKEN_CREATE", Outcome.ACCEPTED, null, null, null,
+                            null, "token '" + name + "' (" + role.get().id() + ")").thenReturn(issued))
+                    .flatMap(issued -> page(issued, null, null, HttpStatus.CREATED));
+        });
+    }
+
+    @PostMapping("/tokens/{id}/revoke")
+    public Mono<Rendering> revoke(@PathVariable UUID id, Principal principal) {
+        ConsoleUser user = ConsoleUser.of((Authentication) principal);
+        return tokens.revoke(id).flatMap(done -> done
+                ? audit.record(user.actor(), "TOKEN_REVOKE", Outcome.ACCEPTED, null, null, null, null, "token " + id)
+                        .then(page(null, null, null, HttpStatus.OK))
+                : page(null, "No active token " + id + ".", null, HttpStatus.NOT_FOUND));
+    }
+
+    private Mono<Rendering> page(TokenService.Issued issued, String error, String name, HttpStatus status) {
+        return tokens.list().collectList().map(list -> Rendering.view("tokens").status(status)
+                .modelAttribute("tokens", list)
+                .modelAttribute("issued", issued)
+                .modelAttribute("error", error)
+                .modelAttribute("name", name == null ? "" : name)
+                .modelAttribute("roles", List.of(Role.values()))
+                .build());
+    }
+}
