@@ -45,7 +45,9 @@ public class LiveStream {
                 .onBackpressureLatest();
         Flux<ServerSentEvent<String>> heartbeat = Flux.interval(HEARTBEAT).onBackpressureDrop()
                 .map(i -> ServerSentEvent.<String>builder().comment("heartbeat").build());
-        return Flux.merge(changes, heartbeat);
+        // The first comment commits the response, so a client knows it is subscribed before anything happens.
+        ServerSentEvent<String> connected = ServerSentEvent.<String>builder().comment("connected").build();
+        return Flux.merge(changes, heartbeat).startWith(connected);
     }
 
     private static String safe(String name) {

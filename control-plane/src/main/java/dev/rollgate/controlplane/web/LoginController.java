@@ -8,6 +8,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.reactive.result.view.Rendering;
 
 /** The login page: the configured identity providers, or the local account form when there are none. */
@@ -23,7 +24,10 @@ public class LoginController {
     }
 
     @GetMapping("/login")
-    public Rendering login() {
-        return Rendering.view("login").modelAttribute("providers", providers).build();
+    public Rendering login(@RequestParam(required = false) String error, @RequestParam(required = false) String denied,
+                           @RequestParam(required = false) String logout) {
+        return Rendering.view("login").modelAttribute("providers", providers)
+                .modelAttribute("failed", error != null).modelAttribute("denied", denied != null)
+                .modelAttribute("loggedOut", logout != null).build();
     }
 }

@@ -1,12 +1,9 @@
 package dev.rollgate.controlplane.web;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.MultiValueMap;
@@ -70,7 +67,7 @@ public class ReleasePageController {
     }
 
     @PostMapping("/releases/{id}/commands/{command}")
-    public Mono<Object> command(@PathVariable UUID id, @PathVariable String command, ServerWebExchange exchange,
+    public Mono<Rendering> command(@PathVariable UUID id, @PathVariable String command, ServerWebExchange exchange,
                                 java.security.Principal principal,
                                 @RequestHeader(name = "HX-Request", required = false) String htmx) {
         Command.Type type = type(command);
@@ -95,8 +92,8 @@ public class ReleasePageController {
             String key = IdempotencyKeyField.valid(form.getFirst("idempotencyKey"));
             return service.command(id, new Command(type, user.actor(), reason), key)
                     .doOnNext(saved -> exchange.getResponse().getHeaders().add("HX-Trigger", "refresh-release"))
-                    .<Object>map(saved -> htmx == null
-                            ? ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/releases/" + id)).build()
+                    .map(saved -> htmx == null
+                            ? Rendering.redirectTo("/releases/" + id).build()
                             : Rendering.view("release :: done").modelAttribute("message",
                             type.name().charAt(0) + type.name().substring(1).toLowerCase(java.util.Locale.ROOT)
                                     + " accepted; the release is now " + saved.state() + ".").build())

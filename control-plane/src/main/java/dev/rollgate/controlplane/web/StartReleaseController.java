@@ -1,13 +1,11 @@
 package dev.rollgate.controlplane.web;
 
-import java.net.URI;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.MultiValueMap;
@@ -47,7 +45,7 @@ public class StartReleaseController {
     }
 
     @PostMapping("/releases")
-    public Mono<Object> start(ServerWebExchange exchange, Principal principal) {
+    public Mono<Rendering> start(ServerWebExchange exchange, Principal principal) {
         ConsoleUser user = ConsoleUser.of((Authentication) principal);
         return exchange.getFormData().flatMap(data -> {
             Form form = read(data);
@@ -62,8 +60,7 @@ public class StartReleaseController {
             NewRelease request = new NewRelease(form.application(), form.environment(), form.version(), null,
                     form.commitSha(), config);
             return service.create(request, user.actor(), form.reason(), IdempotencyKeyField.valid(form.idempotencyKey()))
-                    .<Object>map(created -> ResponseEntity.status(HttpStatus.SEE_OTHER)
-                            .location(URI.create("/releases/" + created.release().id())).build())
+                    .map(created -> Rendering.redirectTo("/releases/" + created.release().id()).build())
                     .onErrorResume(ReleaseProblem.class, p -> {
                         Map<String, String> problems = new LinkedHashMap<>();
                         p.fields().forEach(f -> {

@@ -65,6 +65,10 @@ public final class ConsoleSession {
         return page.getResponseBody();
     }
 
+    public String sessionId() {
+        return session;
+    }
+
     public WebTestClient.ResponseSpec request(String uri) {
         return http.get().uri(uri).cookie("SESSION", session).exchange();
     }

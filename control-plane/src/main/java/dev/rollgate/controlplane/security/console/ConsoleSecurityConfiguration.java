@@ -36,6 +36,8 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleSecurityConfiguration.class);
+
     /** No inline script or style anywhere: what an attacker manages to inject cannot run. */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
@@ -106,8 +108,12 @@ public class ConsoleSecurityConfiguration {
                     return Mono.empty();
                 }));
         if (oauth2) {
-            http.oauth2Login(login -> login
-                    .authenticationFailureHandler(new RedirectServerAuthenticationFailureHandler("/login?denied")));
+            RedirectServerAuthenticationFailureHandler denied = new RedirectServerAuthenticationFailureHandler(
+                    "/login?denied");
+            http.oauth2Login(login -> login.authenticationFailureHandler((exchange, e) -> {
+                log.info("console login refused: {}", e.getMessage());
+                return denied.onAuthenticationFailure(exchange, e);
+            }));
             http.formLogin(ServerHttpSecurity.FormLoginSpec::disable);
             http.exceptionHandling(e -> e.authenticationEntryPoint((exchange, ex) -> redirect(exchange, "/login")));
         } else {

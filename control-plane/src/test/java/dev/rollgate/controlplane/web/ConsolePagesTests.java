@@ -1,0 +1,154 @@
+package dev.rollgate.controlplane.web;
+
+import static dev.rollgate.controlplane.support.ConsoleSession.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.Command;
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseService;
+import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.persistence.EventRepository;
+import dev.rollgate.controlplane.release.persistence.ReleaseQuery;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.support.ConsoleSession;
+import dev.rollgate.controlplane.support.ConsoleTest;
+import dev.rollgate.controlplane.support.ReleaseDriver;
+import dev.rollgate.controlplane.support.ScriptedWorld;
+import dev.rollgate.controlplane.support.ScriptedWorld.Behaviour;
+import reactor.core.publisher.Flux;
+
+@ConsoleTest
+class ConsolePagesTests {
+
+    @Autowired
+    WebTestClient http;
+    @Autowired
+    ReleaseService service;
+    @Autowired
+    ReleaseRepository releases;
+    @Autowired
+    EventRepository events;
+
+    ReleaseDriver driver;
+    ConsoleSession manager;
+
+    @BeforeEach
+    void login() {
+        driver = new ReleaseDriver(service, releases, events);
+        manager = ConsoleSession.login(http, "manny", "manager-secret-1");
+    }
+
+    private long count(String app) {
+        return releases.search(new ReleaseQuery(app, null, null, 0, 100)).block().total();
+    }
+
+    @Test
+    void showsValidationMessagesInTheStartFormAndStartsNothing() {
+        String page = manager.post("/releases", form("application", "web-a", "environment", "qa", "version",
+                        "not a version!", "config", "LOUD=1\nno equals sign", "idempotencyKey", "console:" + UUID.randomUUID()),
+                true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-config\"").contains("line 2: expected KEY=VALUE");
+
+        page = manager.post("/releases", form("application", "web-a", "environment", "nowhere", "version", "bad version",
+                        "config", "lower=1"), true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-version\"").contains("id=\"error-config\"")
+                .contains("value=\"bad version\"");
+        page = manager.post("/releases", form("application", "web-a", "environment", "nowhere", "version", "1.0.0"),
+                        true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-environment\"").contains("unknown environment");
+        assertThat(count("web-a")).isZero();
+    }
+
+    @Test
+    void startsAReleaseFromTheFormOnceEvenWhenSubmittedTwice() {
+        String key = "console:" + UUID.randomUUID();
+        var first = manager.post("/releases", form("application", "web-b", "environment", "qa", "version", "b-1.0.0",
+                        "config", "FEATURE_X=on", "reason", "first of web-b", "idempotencyKey", key), true, false)
+                .expectStatus().isSeeOther().expectBody().returnResult().getResponseHeaders().getLocation();
+        var second = manager.post("/releases", form("application", "web-b", "environment", "qa", "version", "b-1.0.0",
+                        "config", "FEATURE_X=on", "reason", "first of web-b", "idempotencyKey", key), true, false)
+                .expectStatus().isSeeOther().expectBody().returnResult().getResponseHeaders().getLocation();
+        assertThat(second).isEqualTo(first);
+        assertThat(count("web-b")).isEqualTo(1);
+
+        Release release = releases.findById(UUID.fromString(first.getPath().substring("/releases/".length()))).block();
+        assertThat(release.startedBy()).isEqualTo(new Actor(Actor.Kind.CONSOLE, "manny"));
+        assertThat(release.candidate().config()).containsEntry("FEATURE_X", "on");
+        String detail = manager.get(first.getPath());
+        assertThat(detail).contains("b-1.0.0").contains("manny").contains("console");
+    }
+
+    @Test
+    void explainsWhyAReleaseCannotStartWhenOneIsActive() {
+        driver.establish("web-c", "qa", "c-1.0.0");
+        ScriptedWorld.INSTANCE.script("c-1.1.0", new Behaviour(true, false, gate -> new Sample(0, 10, 0.0), List.of()));
+        Release second = driver.start("web-c", "qa", "c-1.1.0");
+        driver.awaitState(second.id(), ReleaseState.PAUSED);
+        String page = manager.post("/releases", form("application", "web-c", "environment", "qa", "version", "c-1.2.0"),
+                        true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("Release already active").contains("c-1.1.0");
+        assertThat(count("web-c")).isEqualTo(2);
+    }
+
+    @Test
+    void filtersHistoryAndPagesThroughIt() {
+        for (int i = 0; i < 3; i++) {
+            Release r = driver.start("web-d", "qa", "d-1.0." + i);
+            driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
+        }
+        String page = manager.get("/history?application=web-d&state=SUCCEEDED");
+        assertThat(page).contains("3 in all").contains("d-1.0.0").contains("d-1.0.2");
+        assertThat(manager.get("/history?application=web-d&state=ROLLED_BACK")).contains("0 in all");
+        assertThat(manager.get("/history?application=web-d&from=2999-01-01")).contains("0 in all");
+        assertThat(manager.get("/history?from=yesterday")).contains("is not a date");
+        assertThat(manager.get("/history?state=NOPE")).contains("unknown state");
+    }
+
+    @Test
+    void auditLogShowsCommandsFromEveryChannelIncludingRefusals() {
+        Release r = driver.start("web-e", "qa", "e-1.0.0");
+        driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
+        service.command(r.id(), new Command(Command.Type.PROMOTE, new Actor(Actor.Kind.SLACK, "U42"), "late"), null)
+                .onErrorResume(e -> reactor.core.publisher.Mono.empty()).block();
+
+        String audit = manager.get("/audit?application=web-e");
+        assertThat(audit).contains("CREATE").contains("token:tester").contains("api")
+                .contains("PROMOTE").contains("U42").contains("slack").contains("refused").contains("Command not allowed");
+        assertThat(manager.get("/audit?application=web-e&outcome=refused")).doesNotContain("token:tester");
+        assertThat(manager.get("/audit?channel=carrier-pigeon")).contains("unknown channel");
+    }
+
+    @Test
+    void signalsEveryChangeOfAReleaseOnTheLiveStream() {
+        Release r = driver.start("web-f", "qa", "f-1.0.0");
+        driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
+        Flux<ServerSentEvent<String>> stream = http.get().uri("/live").accept(MediaType.TEXT_EVENT_STREAM)
+                .cookie("SESSION", manager.sessionId()).exchange().expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { }).getResponseBody();
+        var received = stream.filter(e -> e.event() != null).map(ServerSentEvent::event)
+                .filter(name -> name.contains("web-f") || name.startsWith("release-"))
+                .take(2).collectList()
+                .toFuture();
+        Release next = driver.start("web-f", "qa", "f-1.1.0");
+        List<String> names = reactor.core.publisher.Mono.fromFuture(received).block(Duration.ofSeconds(10));
+        assertThat(names).contains("release-" + next.id(), "cell-web-f--qa");
+    }
+}
