@@ -30,8 +30,11 @@ public final class FakeGitHub extends Dispatcher {
 
     public static final FakeGitHub INSTANCE = new FakeGitHub();
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The states GitHub's API accepts for a deployment status; anything else is a 422 there too. */
+    private static final java.util.Set<String> STATES = java.util.Set.of("error", "failure", "inactive",
+            "in_progress", "queued", "pending", "success");
 
-    public record Call(String method, String path, JsonNode body) {
+    public record Call(String method, String path, JsonNode body, int status) {
     }
 
     private final MockWebServer server = new MockWebServer();
@@ -68,9 +71,9 @@ public final class FakeGitHub extends Dispatcher {
                 || c.path().equals("/repos/" + repository)).toList();
     }
 
-    /** The calls that change something (POSTs), in order. */
+    /** The calls that changed something (answered POSTs), in order. */
     public List<Call> writes(String repository) {
-        return calls(repository).stream().filter(c -> c.method().equals("POST")).toList();
+        return calls(repository).stream().filter(c -> c.method().equals("POST") && c.status() < 300).toList();
     }
 
     @NotNull
@@ -80,9 +83,14 @@ public final class FakeGitHub extends Dispatcher {
         String[] parts = path.split("/");
         String body = request.getBody().readUtf8();
         JsonNode json = body.isEmpty() ? null : JSON.readTree(body);
+        MockResponse response = answer(request.getMethod(), path, parts, json);
         synchronized (this) {
-            calls.add(new Call(request.getMethod(), path, json));
+            calls.add(new Call(request.getMethod(), path, json, Integer.parseInt(response.getStatus().split(" ")[1])));
         }
+        return response;
+    }
+
+    private MockResponse answer(String method, String path, String[] parts, JsonNode json) {
         if (parts.length < 4 || !parts[1].equals("repos")) {
             return new MockResponse().setResponseCode(404).setBody("{\"message\":\"Not Found\"}");
         }
@@ -96,7 +104,6 @@ public final class FakeGitHub extends Dispatcher {
         if (failures != null && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return new MockResponse().setResponseCode(502).setBody("{\"message\":\"Server Error\"}");
         }
-        String method = request.getMethod();
         if (method.equals("GET") && parts.length == 4) {
             return json(200, repository(parts[2], parts[3]));
         }
@@ -107,6 +114,10 @@ public final class FakeGitHub extends Dispatcher {
             return json(200, deployment(repository, Long.parseLong(parts[5]), null));
         }
         if (method.equals("POST") && parts.length == 7 && parts[6].equals("statuses")) {
+            if (!STATES.contains(json.path("state").asString(""))) {
+                return new MockResponse().setResponseCode(422).setBody("{\"message\":\"Validation Failed\","
+                        + "\"errors\":[{\"resource\":\"DeploymentStatus\",\"code\":\"invalid\",\"field\":\"state\"}]}");
+            }
             ObjectNode status = (ObjectNode) JSON.readTree(GitHubWebhooks.fixture("api-deployment-status.json"));
             status.put("state", json.path("state").asString());
             status.put("log_url", json.path("log_url").asString(""));

@@ -14,7 +14,8 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Like {@link EngineTest}, on a database of its own (rollgate_test_gh, so it never cleans another suite's
  * schema) with the webhook secret set and deployment statuses going to {@link FakeGitHub}.
- * Applications gh-a … gh-p live in repositories acme/gh-a … acme/gh-p; develop → staging, main → production.
+ * Applications gh-a … gh-z live in repositories acme/gh-a … acme/gh-z (one per test, so tests sharing the
+ * context never share a target); develop → staging, main → production.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,7 +36,17 @@ import org.springframework.test.context.ContextConfiguration;
         "rollgate.applications.gh-i.repository=acme/gh-i", "rollgate.applications.gh-j.repository=acme/gh-j",
         "rollgate.applications.gh-k.repository=acme/gh-k", "rollgate.applications.gh-l.repository=acme/gh-l",
         "rollgate.applications.gh-m.repository=acme/gh-m", "rollgate.applications.gh-n.repository=acme/gh-n",
-        "rollgate.applications.gh-o.repository=acme/gh-o", "rollgate.applications.gh-p.repository=acme/gh-p"})
+        "rollgate.applications.gh-o.repository=acme/gh-o", "rollgate.applications.gh-p.repository=acme/gh-p",
+        "rollgate.applications.gh-q.repository=acme/gh-q",
+        "rollgate.applications.gh-r.repository=acme/gh-r",
+        "rollgate.applications.gh-s.repository=acme/gh-s",
+        "rollgate.applications.gh-t.repository=acme/gh-t",
+        "rollgate.applications.gh-u.repository=acme/gh-u",
+        "rollgate.applications.gh-v.repository=acme/gh-v",
+        "rollgate.applications.gh-w.repository=acme/gh-w",
+        "rollgate.applications.gh-x.repository=acme/gh-x",
+        "rollgate.applications.gh-y.repository=acme/gh-y",
+        "rollgate.applications.gh-z.repository=acme/gh-z"})
 @ActiveProfiles("enginetest")
 @Import({ScriptedAdapters.class, CleanDatabase.class})
 @ContextConfiguration(initializers = FakeGitHub.Initializer.class)

@@ -28,7 +28,7 @@ public class GitHubDeployments {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
             this.github = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token)
-                    .withConnector(new HttpClientGitHubConnector(client)).build();
+                    .withConnector(new DeploymentStateFix(new HttpClientGitHubConnector(client))).build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up the GitHub client for " + apiUrl, e);
         }
