@@ -12,6 +12,8 @@ import reactor.core.publisher.Mono;
 @Repository
 public class DeliveryRepository {
 
+    static final Duration ABANDONED = Duration.ofMinutes(2);
+
     private final DatabaseClient db;
 
     public DeliveryRepository(DatabaseClient db) {
@@ -21,11 +23,18 @@ public class DeliveryRepository {
     public record Answer(int status, String body) {
     }
 
-    /** Claims the delivery for this request; false when another request (or an earlier one) has it. */
+    /**
+     * Claims the delivery for this request; false when another request (or an earlier one) has it. A claim left
+     * unanswered for {@link #ABANDONED} (its replica died mid-request) is taken over, so a redelivery can finish it.
+     */
     public Mono<Boolean> claim(String deliveryId, String event, String ref, Long deploymentId, Instant now) {
         var spec = db.sql("insert into github_deliveries (delivery_id, event, ref, deployment_id, created_at)"
-                        + " values (:id, :event, :ref, :deployment, :now) on conflict do nothing")
-                .bind("id", deliveryId).bind("event", event).bind("now", now);
+                        + " values (:id, :event, :ref, :deployment, :now) on conflict (delivery_id) do update"
+                        + " set event = excluded.event, ref = excluded.ref, deployment_id = excluded.deployment_id,"
+                        + " created_at = excluded.created_at"
+                        + " where github_deliveries.status is null and github_deliveries.created_at < :abandoned")
+                .bind("id", deliveryId).bind("event", event).bind("now", now)
+                .bind("abandoned", now.minus(ABANDONED));
         spec = ref == null ? spec.bindNull("ref", String.class) : spec.bind("ref", ref);
         spec = deploymentId == null ? spec.bindNull("deployment", Long.class) : spec.bind("deployment", deploymentId);
         return spec.fetch().rowsUpdated().map(n -> n == 1);
