@@ -40,6 +40,15 @@ public class DeliveryRepository {
         return spec.fetch().rowsUpdated().map(n -> n == 1);
     }
 
+    /** Stores a delivery with its answer in one go; false when the delivery was already there. */
+    public Mono<Boolean> record(String deliveryId, String event, Answer answer, Instant now) {
+        return db.sql("insert into github_deliveries (delivery_id, event, status, answer, created_at, answered_at)"
+                        + " values (:id, :event, :status, :answer, :now, :now) on conflict do nothing")
+                .bind("id", deliveryId).bind("event", event).bind("status", answer.status())
+                .bind("answer", answer.body()).bind("now", now)
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
     public Mono<Void> answer(String deliveryId, Answer answer, Instant now) {
         return db.sql("update github_deliveries set status = :status, answer = :answer, answered_at = :now"
                         + " where delivery_id = :id")

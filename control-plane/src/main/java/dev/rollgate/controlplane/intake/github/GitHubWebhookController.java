@@ -107,21 +107,22 @@ public class GitHubWebhookController {
                     "the body is not a JSON object", request));
         }
         Intent intent = events.interpret(event, payload);
-        String ref = intent instanceof Intent.Start s ? s.ref() : null;
-        Long deploymentId = intent instanceof Intent.Start s ? s.deploymentId() : null;
-        return deliveries.claim(delivery, event, ref, deploymentId, clock.instant())
-                .flatMap(claimed -> claimed ? answer(delivery, intent) : replay(delivery, request));
+        if (!(intent instanceof Intent.Start start)) {
+            // Nothing to start: the answer is known now, so storing it is the claim (one statement, not two).
+            GitHubIntake.Outcome outcome = intent instanceof Intent.Ignore ignore
+                    ? GitHubIntake.Outcome.accepted(ignore.reason())
+                    : new GitHubIntake.Outcome(200, Map.of("reason", "pong"));
+            DeliveryRepository.Answer a = new DeliveryRepository.Answer(outcome.status(),
+                    JSON.writeValueAsString(outcome.body()));
+            return deliveries.record(delivery, event, a, clock.instant())
+                    .flatMap(first -> first ? Mono.just(respond(a, false)) : replay(delivery, request));
+        }
+        return deliveries.claim(delivery, event, start.ref(), start.deploymentId(), clock.instant())
+                .flatMap(claimed -> claimed ? answer(delivery, start) : replay(delivery, request));
     }
 
-    private Mono<ResponseEntity<Object>> answer(String delivery, Intent intent) {
-        Mono<GitHubIntake.Outcome> outcome;
-        if (intent instanceof Intent.Start s) {
-            outcome = intake.start(delivery, s);
-        } else if (intent instanceof Intent.Ignore i) {
-            outcome = Mono.just(GitHubIntake.Outcome.accepted(i.reason()));
-        } else {
-            outcome = Mono.just(new GitHubIntake.Outcome(200, Map.of("reason", "pong")));
-        }
+    private Mono<ResponseEntity<Object>> answer(String delivery, Intent.Start start) {
+        Mono<GitHubIntake.Outcome> outcome = intake.start(delivery, start);
         return outcome
                 .flatMap(o -> {
                     DeliveryRepository.Answer a = new DeliveryRepository.Answer(o.status(),
