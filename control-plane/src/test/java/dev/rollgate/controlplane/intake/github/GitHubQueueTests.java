@@ -49,6 +49,10 @@ class GitHubQueueTests {
     @Autowired
     ReleaseService service;
     @Autowired
+    QueueRepository queue;
+    @Autowired
+    QueueDrainer drainer;
+    @Autowired
     ReleaseRepository releases;
     @Autowired
     EventRepository events;
@@ -205,5 +209,19 @@ class GitHubQueueTests {
                 .allSatisfy(a -> assertThat(a.body()).contains("queued "));
         started.forEach((app, versions) -> assertThat(versions).as(app).hasSize(1));
         assertThat(queue).containsOnlyKeys(apps);
+    }
+
+    @Test
+    void sweepStartsWhatWasLeftQueuedWhileRollgateWasDown() {
+        driver.establish("gh-o", "staging", "gh-o-1.0.0");
+        String sha = sha("gh-o", 1);
+        // As a previous run would leave it: queued, and the release in the way ended while nobody listened.
+        queue.put(new QueueRepository.Queued("gh-o", "staging", sha.substring(0, 7), sha, delivery(), "octocat",
+                "push to develop: commit " + sha.substring(0, 7), java.time.Instant.now())).block();
+
+        drainer.sweep().block(Duration.ofSeconds(10));
+
+        assertThat(versions("gh-o")).containsExactly("gh-o-1.0.0", sha.substring(0, 7));
+        assertThat(queued(Set.of("gh-o"))).isEmpty();
     }
 }

@@ -250,4 +250,19 @@ class GitHubWebhookTests {
         deliver(http, "push", ignored, fixture("push-other-branch.json", "acme/gh-h")).expectStatus().isAccepted()
                 .expectHeader().valueEquals("X-Rollgate-Replayed", "true");
     }
+
+    @Test
+    void prunesDeliveriesOlderThanTheRetention() {
+        String old = delivery();
+        String recent = delivery();
+        java.time.Instant now = java.time.Instant.now();
+        var answer = new DeliveryRepository.Answer(202, "{\"reason\":\"x\"}");
+        deliveries.record(old, "push", answer, now.minus(java.time.Duration.ofDays(31))).block();
+        deliveries.record(recent, "push", answer, now.minus(java.time.Duration.ofDays(29))).block();
+
+        deliveries.pruneOlderThan(java.time.Duration.ofDays(30), now).block();
+
+        assertThat(deliveries.answered(old).blockOptional()).isEmpty();
+        assertThat(deliveries.answered(recent).blockOptional()).contains(answer);
+    }
 }
