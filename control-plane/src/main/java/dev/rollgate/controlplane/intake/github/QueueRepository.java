@@ -38,15 +38,19 @@ public class QueueRepository {
     }
 
     public Flux<Queued> all() {
-        return db.sql("select * from github_release_queue order by queued_at").map(row -> new Queued(
-                row.get("application", String.class), row.get("environment", String.class),
-                row.get("version", String.class), row.get("commit_sha", String.class),
-                row.get("delivery_id", String.class), row.get("actor", String.class),
-                row.get("reason", String.class), row.get("queued_at", Instant.class))).all();
+        return db.sql("select * from github_release_queue order by queued_at").map(QueueRepository::map).all();
     }
 
     public Flux<Queued> waiting(String application, String environment) {
-        return all().filter(q -> q.application().equals(application) && q.environment().equals(environment));
+        return db.sql("select * from github_release_queue where application = :a and environment = :e")
+                .bind("a", application).bind("e", environment).map(QueueRepository::map).all();
+    }
+
+    private static Queued map(io.r2dbc.spi.Readable row) {
+        return new Queued(row.get("application", String.class), row.get("environment", String.class),
+                row.get("version", String.class), row.get("commit_sha", String.class),
+                row.get("delivery_id", String.class), row.get("actor", String.class),
+                row.get("reason", String.class), row.get("queued_at", Instant.class));
     }
 
     /** Removes exactly this entry: a newer one queued meanwhile stays for the next turn. */
