@@ -64,6 +64,11 @@ public class GitHubWebhookController {
                     "Unsupported content type", "content type " + type + " is not accepted: set the webhook's"
                             + " \"Content type\" to application/json (form-encoded payloads are refused)", request));
         }
+        // Unsigned requests are turned away before their body is read at all.
+        if (request.getHeaders().getFirst("X-Hub-Signature-256") == null) {
+            return Mono.just(reject("signature_missing", HttpStatus.UNAUTHORIZED, "Signature missing",
+                    "X-Hub-Signature-256 is required; configure the webhook's secret", request));
+        }
         long max = properties.maxBody().toBytes();
         if (request.getHeaders().getContentLength() > max) {
             return Mono.just(tooLarge(request, max));
@@ -82,10 +87,6 @@ public class GitHubWebhookController {
 
     private Mono<ResponseEntity<Object>> verified(ServerHttpRequest request, byte[] body) {
         String signature = request.getHeaders().getFirst("X-Hub-Signature-256");
-        if (signature == null) {
-            return Mono.just(reject("signature_missing", HttpStatus.UNAUTHORIZED, "Signature missing",
-                    "X-Hub-Signature-256 is required; configure the webhook's secret", request));
-        }
         if (!WebhookSignature.verify(properties.webhookSecret(), body, signature)) {
             return Mono.just(reject("signature_invalid", HttpStatus.UNAUTHORIZED, "Signature invalid",
                     "X-Hub-Signature-256 does not match the body; check the webhook's secret", request));
