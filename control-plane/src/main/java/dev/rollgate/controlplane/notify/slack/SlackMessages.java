@@ -52,7 +52,7 @@ public final class SlackMessages {
         blocks.add(header(h -> h.text(plainText(clip(title, 150)))));
         List<TextObject> fields = List.of(
                 markdownText("*State*\n" + stateLine(r)),
-                markdownText("*Traffic on " + escape(r.version()) + "*\n" + r.weight() + " %"),
+                markdownText("*Traffic on " + escape(r.version()) + "*\n" + traffic(r) + " %"),
                 markdownText("*Strategy*\n" + r.plan().strategy().name().toLowerCase(Locale.ROOT).replace('_', '-')),
                 markdownText("*Started by*\n" + escape(r.startedBy().toString())));
         blocks.add(section(s -> s.fields(fields)));
@@ -115,6 +115,14 @@ public final class SlackMessages {
             return state + " (step " + Math.min(r.step() + 1, steps) + " of " + steps + ")";
         }
         return state;
+    }
+
+    /** A finished release keeps the weight of its last step; what serves now is all or nothing. */
+    private static int traffic(Release r) {
+        if (r.state() == ReleaseState.SUCCEEDED) {
+            return 100;
+        }
+        return r.state().terminal() ? 0 : r.weight();
     }
 
     private static String figure(Object value) {
