@@ -1,7 +1,6 @@
 package dev.rollgate.controlplane.notify.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseEvent;
 import dev.rollgate.controlplane.release.ReleaseState;
 import dev.rollgate.controlplane.release.Revision;
-import dev.rollgate.controlplane.security.Role;
 
 class SlackMessagesTests {
 
@@ -84,23 +82,5 @@ class SlackMessagesTests {
                 "see <https://evil.example|here> & <!channel>", Map.of(), T0);
         assertThat(messages.reply(release(ReleaseState.PAUSED, 0, 5), paused))
                 .contains("see &lt;https://evil.example|here&gt; &amp; &lt;!channel&gt;").doesNotContain("<!channel>");
-    }
-
-    @Test
-    void propertiesMapRolesByIdOrAddressIgnoringCaseAndHideSecrets() {
-        SlackProperties p = new SlackProperties("xoxb-secret", "signing-secret", "https://slack.com/api/", Map.of(),
-                Map.of("U0ADMIN", "admin", "Bob@Example.com", "release-manager"), "viewer", Duration.ofSeconds(1), 5,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                org.springframework.util.unit.DataSize.ofKilobytes(64));
-        assertThat(p.role("U0ADMIN", null)).isEqualTo(Role.ADMIN);
-        assertThat(p.role("u0admin", null)).isEqualTo(Role.ADMIN);
-        assertThat(p.role("U0BOB", "bob@example.COM")).isEqualTo(Role.RELEASE_MANAGER);
-        assertThat(p.role("U0NOBODY", null)).isEqualTo(Role.VIEWER);
-        assertThat(p.mapsEmails()).isTrue();
-        assertThat(p.toString()).doesNotContain("xoxb-secret").doesNotContain("signing-secret");
-        assertThatThrownBy(() -> new SlackProperties(null, null, "u", Map.of(), Map.of("U1", "boss"), "viewer",
-                Duration.ofSeconds(1), 5, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                org.springframework.util.unit.DataSize.ofKilobytes(64)))
-                .hasMessageContaining("rollgate.slack.users.u1 must be viewer, release-manager or admin");
     }
 }
