@@ -18,6 +18,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.BodyInserters;
 
 import dev.rollgate.controlplane.metrics.Sample;
 import dev.rollgate.controlplane.notify.slack.SlackCalls;
@@ -33,6 +34,7 @@ import dev.rollgate.controlplane.support.FakeSlack;
 import dev.rollgate.controlplane.support.ReleaseDriver;
 import dev.rollgate.controlplane.support.ScriptedWorld;
 import dev.rollgate.controlplane.support.SlackTest;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 @SlackTest
@@ -217,9 +219,14 @@ class SlackActionsTests {
     }
 
     @Test
-    void refusesAnOversizedBodyBeforeReadingIt() {
+    void refusesAnOversizedBodyWithOrWithoutContentLength() {
         String body = "payload=" + "x".repeat(70 * 1024);
         signed(body).expectStatus().isEqualTo(413);
+        // Chunked: no declared length, so the limit applies while reading.
+        http.post().uri(URL).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromPublisher(Flux.just("payload=", "x".repeat(40 * 1024), "x".repeat(40 * 1024)),
+                        String.class))
+                .exchange().expectStatus().isEqualTo(413);
     }
 
     @Test
