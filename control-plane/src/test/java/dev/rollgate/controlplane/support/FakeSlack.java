@@ -2,6 +2,7 @@ package dev.rollgate.controlplane.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,16 +24,22 @@ import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Slack's Web API as mockwebserver: answers chat.postMessage, chat.update and users.info the way Slack documents
  * them, records every call, and lets a test script failures for the calls that concern it. Every call is tagged
  * with the text of the message it belongs to ({@link Call#about}), so tests sharing the server see only their own
- * release's traffic.
+ * release's traffic. It also stands in for clicks' response_urls ({@link #responseUrl}): a JSON POST there is
+ * recorded as method {@value #RESPONSE_URL} about its own path.
  */
 public final class FakeSlack {
 
     public static final FakeSlack INSTANCE = new FakeSlack();
+    public static final String RESPONSE_URL = "response_url";
+    /** The fake listens here; the response_url tests allow plain http to this host and no other. */
+    public static final String HOST = "127.0.0.1";
 
     /** A recorded call. {@code status} is what the fake answered. */
     public record Call(String method, Map<String, String> params, String about, Instant at, String authorization,
@@ -48,6 +55,8 @@ public final class FakeSlack {
 
     private record Rule(Predicate<Call> when, AtomicInteger remaining, Supplier<MockResponse> answer) {
     }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final MockWebServer server = new MockWebServer();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -65,7 +74,7 @@ public final class FakeSlack {
             }
         });
         try {
-            server.start();
+            server.start(InetAddress.getByName(HOST), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,7 +84,8 @@ public final class FakeSlack {
     public static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            TestPropertyValues.of("rollgate.slack.api-url=" + INSTANCE.server.url("/api/")).applyTo(context);
+            TestPropertyValues.of("rollgate.slack.api-url=" + INSTANCE.server.url("/api/"),
+                    "rollgate.slack.response-url-hosts=http://" + HOST).applyTo(context);
         }
     }
 
@@ -86,6 +96,22 @@ public final class FakeSlack {
 
     public void knowEmail(String userId, String email) {
         emails.put(userId, email);
+    }
+
+    /** A response_url on the fake; {@code click} names it for {@link #answersTo}. */
+    public String responseUrl(String click) {
+        return responseUrl(HOST, click);
+    }
+
+    /** The same, but naming the fake by another host (still this server), e.g. one that is not allowed. */
+    public String responseUrl(String host, String click) {
+        return "http://" + host + ":" + server.getPort() + "/actions/T0001/" + click + "/response-token";
+    }
+
+    /** What was POSTed to the response_url of {@code click}, in order. */
+    public List<Call> answersTo(String click) {
+        return calls.stream().filter(c -> c.method().equals(RESPONSE_URL) && c.about().contains("/" + click + "/"))
+                .toList();
     }
 
     public void reset() {
@@ -107,9 +133,14 @@ public final class FakeSlack {
 
     private MockResponse answer(RecordedRequest request) {
         String path = request.getPath() == null ? "" : request.getPath();
-        String method = path.substring(path.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-        Map<String, String> params = form(request.getBody().readUtf8());
-        String about = switch (method) {
+        boolean responseUrl = path.startsWith("/actions/");
+        String method = responseUrl ? RESPONSE_URL : path.substring(path.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        String body = request.getBody().readUtf8();
+        Map<String, String> params = responseUrl ? jsonFields(body) : form(body);
+        if (responseUrl) {
+            params.put("content-type", String.valueOf(request.getHeader("Content-Type")));
+        }
+        String about = responseUrl ? path : switch (method) {
             case "chat.postMessage" -> params.containsKey("thread_ts")
                     ? rootText.get(params.get("thread_ts")) : params.get("text");
             case "chat.update" -> rootText.get(params.get("ts"));
@@ -132,6 +163,9 @@ public final class FakeSlack {
     }
 
     private MockResponse success(String method, Map<String, String> params) {
+        if (method.equals(RESPONSE_URL)) {
+            return new MockResponse().setResponseCode(200).setBody("ok");
+        }
         String channel = channelIds.computeIfAbsent(String.valueOf(params.get("channel")),
                 name -> name.startsWith("C") ? name : "C" + (channelIds.size() + 1));
         switch (method) {
@@ -158,6 +192,18 @@ public final class FakeSlack {
                 return json(200, "{\"ok\":false,\"error\":\"unknown_method\"}");
             }
         }
+    }
+
+    /** A response_url body: its top-level fields as text (the caller adds how it came, "content-type"). */
+    private static Map<String, String> jsonFields(String body) {
+        Map<String, String> params = new LinkedHashMap<>();
+        try {
+            JSON.readTree(body).properties().forEach(e -> params.put(e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asString() : e.getValue().toString()));
+        } catch (JacksonException e) {
+            params.put("unparsable", body);
+        }
+        return params;
     }
 
     private static Map<String, String> form(String body) {

@@ -10,7 +10,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads the one thing Rollgate needs from a block_actions payload: who clicked which button on which release. */
+/**
+ * Reads the one thing Rollgate needs from a block_actions payload: who clicked which button on which release, and
+ * where to answer them.
+ */
 @Component
 public class SlackActions {
 
@@ -23,8 +26,10 @@ public class SlackActions {
     /**
      * @param type           the command, or null for an interaction Rollgate has no button for
      * @param idempotencyKey a click's trigger id, so a redelivered request does nothing twice
+     * @param responseUrl    where Slack takes the answer for the clicking user, or null; not checked here
      */
-    public record Action(Command.Type type, String value, String userId, String userName, String idempotencyKey) {
+    public record Action(Command.Type type, String value, String userId, String userName, String idempotencyKey,
+                         String responseUrl) {
     }
 
     public Action parse(String payload) {
@@ -47,7 +52,8 @@ public class SlackActions {
                 };
         String key = text(root.path("trigger_id")).or(() -> text(action.path("action_ts")))
                 .map(k -> "slack:" + k).orElse(null);
-        return new Action(type, text(action.path("value")).orElse(null), userId, name, key);
+        return new Action(type, text(action.path("value")).orElse(null), userId, name, key,
+                text(root.path("response_url")).orElse(null));
     }
 
     private static Optional<String> text(JsonNode node) {

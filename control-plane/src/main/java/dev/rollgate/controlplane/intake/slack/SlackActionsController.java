@@ -4,7 +4,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -33,30 +32,37 @@ import reactor.core.publisher.Mono;
 
 /**
  * Slack's Interactivity Request URL: the Promote and Rollback buttons of Rollgate's messages. The signature is
- * checked on the raw bytes before anything is parsed. The answer is synchronous (Slack wants a 200 within 3 s):
- * an ephemeral JSON message for the clicking user, seen only by them; the release's own message then shows what
- * happened for everyone.
+ * checked on the raw bytes before anything is parsed. A signed click is acknowledged at once with an empty 200
+ * (Slack wants one within 3 s and ignores the body for block_actions); the command then runs and its outcome goes
+ * to the click's response_url as an ephemeral message, seen only by the clicking user ({@link SlackResponses}).
+ * The release's own message shows what happened for everyone.
  */
 @RestController
 public class SlackActionsController {
 
     private static final Logger log = LoggerFactory.getLogger(SlackActionsController.class);
-    /** Leaves room inside Slack's 3 s for the network on both sides. */
-    private static final Duration ANSWER_WITHIN = Duration.ofMillis(2300);
+    /**
+     * How long a command may take before the user is told it is still being worked on. The HTTP answer does not
+     * wait for it (Slack wants one within 3 s); a response_url takes messages for 30 minutes.
+     */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
     private static final Duration EMAIL_LOOKUP = Duration.ofMillis(800);
 
     private final SlackProperties properties;
     private final ReleaseService releases;
     private final ObjectProvider<SlackCalls> slack;
     private final SlackActions parser;
+    private final SlackResponses responses;
     private final Clock clock;
 
     public SlackActionsController(SlackProperties properties, ReleaseService releases,
-                                  ObjectProvider<SlackCalls> slack, SlackActions parser, Clock clock) {
+                                  ObjectProvider<SlackCalls> slack, SlackActions parser, SlackResponses responses,
+                                  Clock clock) {
         this.properties = properties;
         this.releases = releases;
         this.slack = slack;
         this.parser = parser;
+        this.responses = responses;
         this.clock = clock;
     }
 
@@ -100,37 +106,47 @@ public class SlackActionsController {
         } catch (IllegalArgumentException e) {
             return Mono.just(status(HttpStatus.BAD_REQUEST, e.getMessage()));
         }
+        responses.reply(action.responseUrl(), answer(action));
+        return Mono.just(ResponseEntity.ok().build());
+    }
+
+    /** What the clicking user is told, once the command has been carried out or refused. */
+    private Mono<String> answer(Action action) {
         if (action.type() == null) {
-            return Mono.just(ephemeral("Rollgate does not handle this Slack interaction."));
+            return Mono.just("Rollgate does not handle this Slack interaction.");
         }
         return role(action.userId())
                 .flatMap(role -> role.ordinal() < Role.RELEASE_MANAGER.ordinal()
-                        ? Mono.just(ephemeral("Sorry, your Rollgate role is " + role.id() + ": only release managers"
-                        + " and admins may " + verb(action.type()) + " releases from Slack."))
+                        ? Mono.just("Sorry, your Rollgate role is " + role.id() + ": only release managers"
+                        + " and admins may " + verb(action.type()) + " releases from Slack.")
                         : command(action))
                 .timeout(ANSWER_WITHIN)
-                .onErrorResume(TimeoutException.class, e -> Mono.just(ephemeral("Rollgate is still working on "
-                        + "it; the release's message and the console show whether the " + verb(action.type())
-                        + " went through.")));
+                .onErrorResume(TimeoutException.class, e -> Mono.just("Rollgate is still working on it; the"
+                        + " release's message and the console show whether the " + verb(action.type())
+                        + " went through."))
+                .onErrorResume(e -> {
+                    log.warn("slack {} of {} failed: {}", verb(action.type()), action.value(), e.toString());
+                    return Mono.just("Rollgate could not " + verb(action.type()) + " the release (internal error);"
+                            + " the console shows its state.");
+                });
     }
 
-    private Mono<ResponseEntity<Map<String, Object>>> command(Action action) {
+    private Mono<String> command(Action action) {
         UUID id;
         try {
             id = UUID.fromString(action.value());
         } catch (IllegalArgumentException | NullPointerException e) {
-            return Mono.just(ephemeral("That button does not name a release Rollgate knows."));
+            return Mono.just("That button does not name a release Rollgate knows.");
         }
         Command command = new Command(action.type(), new Actor(Actor.Kind.SLACK, action.userId()),
                 "from Slack by " + action.userName());
         return releases.command(id, command, action.idempotencyKey())
-                .map(r -> ephemeral(capitalised(verb(action.type())) + " accepted: " + r.application() + " "
-                        + r.version() + " in " + r.environment() + " is now " + r.state() + "."))
-                .onErrorResume(ReleaseProblem.class, p -> Mono.just(ephemeral(switch (p.kind()) {
-                    case CONFLICT -> p.title() + ": " + p.getMessage();
+                .map(r -> capitalised(verb(action.type())) + " accepted: " + r.application() + " "
+                        + r.version() + " in " + r.environment() + " is now " + r.state() + ".")
+                .onErrorResume(ReleaseProblem.class, p -> Mono.just(switch (p.kind()) {
                     case NOT_FOUND -> "Release not found: " + p.getMessage();
                     default -> p.title() + ": " + p.getMessage();
-                })));
+                }));
     }
 
     /** By Slack user id; by e-mail only when some mapping is by e-mail and the id is not mapped itself. */
@@ -163,14 +179,6 @@ public class SlackActionsController {
 
     private static String capitalised(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    private static ResponseEntity<Map<String, Object>> ephemeral(String text) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("response_type", "ephemeral");
-        body.put("replace_original", false);
-        body.put("text", text);
-        return ResponseEntity.ok(body);
     }
 
     private static ResponseEntity<Map<String, Object>> status(HttpStatus status, String error) {

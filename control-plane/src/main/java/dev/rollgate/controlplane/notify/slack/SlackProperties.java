@@ -1,10 +1,14 @@
 package dev.rollgate.controlplane.notify.slack;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,6 +30,9 @@ import dev.rollgate.controlplane.security.Role;
  * @param backoff         first wait after a failure; doubled each time up to {@code maxBackoff}
  * @param maxRetryAfter   longest Retry-After honoured; a longer one gives up (the message would be stale anyway)
  * @param maxPayload      largest interactivity request accepted
+ * @param responseUrlHosts hosts a click's {@code response_url} may point at (https only); anything else is never
+ *                        called. An entry {@code http://<loopback host>} also allows plain http to that host, for
+ *                        tests and local stand-ins; plain http to any other host is refused at startup.
  */
 @ConfigurationProperties("rollgate.slack")
 public record SlackProperties(
@@ -40,7 +47,11 @@ public record SlackProperties(
         @DefaultValue("1s") Duration backoff,
         @DefaultValue("30s") Duration maxBackoff,
         @DefaultValue("60s") Duration maxRetryAfter,
-        @DefaultValue("64KB") DataSize maxPayload) {
+        @DefaultValue("64KB") DataSize maxPayload,
+        @DefaultValue("hooks.slack.com") List<String> responseUrlHosts) {
+
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
+    private static final Pattern HOST = Pattern.compile("[a-z0-9.-]+|\\[[0-9a-f:.]+]");
 
     public SlackProperties {
         channels = channels == null ? Map.of() : new LinkedHashMap<>(channels);
@@ -54,6 +65,8 @@ public record SlackProperties(
             throw new IllegalArgumentException("rollgate.slack.default-role must be viewer, release-manager or admin,"
                     + " not '" + defaultRole + "'");
         }
+        responseUrlHosts = (responseUrlHosts == null ? List.<String>of() : responseUrlHosts).stream()
+                .map(SlackProperties::responseUrlOrigin).toList();
         users.forEach((k, v) -> {
             if (Role.parse(v).isEmpty()) {
                 throw new IllegalArgumentException("rollgate.slack.users." + k
@@ -83,6 +96,37 @@ public record SlackProperties(
         return Role.parse(configured == null ? defaultRole : configured).orElse(Role.VIEWER);
     }
 
+    /**
+     * Whether Rollgate may POST to this {@code response_url}: an absolute http(s) URL without user info whose
+     * scheme and host are those of a {@code response-url-hosts} entry (a bare host name means https). Any port.
+     */
+    public boolean allowsResponseUrl(URI url) {
+        return url != null && url.isAbsolute() && url.getScheme() != null && url.getHost() != null
+                && url.getRawUserInfo() == null
+                && responseUrlHosts.contains(url.getScheme().toLowerCase(Locale.ROOT) + "://"
+                + url.getHost().toLowerCase(Locale.ROOT));
+    }
+
+    /** An entry as {@code scheme://host}: https unless it says http, which only a loopback host may. */
+    private static String responseUrlOrigin(String entry) {
+        String e = entry == null ? "" : entry.trim().toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        String scheme = "https";
+        int sep = e.indexOf("://");
+        if (sep >= 0) {
+            scheme = e.substring(0, sep);
+            e = e.substring(sep + 3);
+        }
+        if (!HOST.matcher(e).matches() || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new IllegalArgumentException("rollgate.slack.response-url-hosts entries are host names, optionally"
+                    + " http(s)://host without port or path, not '" + entry + "'");
+        }
+        if (scheme.equals("http") && !LOOPBACK.contains(e)) {
+            throw new IllegalArgumentException("rollgate.slack.response-url-hosts: plain http is allowed only for a"
+                    + " loopback host (localhost, 127.0.0.1, [::1]), not '" + entry + "'");
+        }
+        return scheme + "://" + e;
+    }
+
     /** Whether any mapping is by e-mail, i.e. whether looking a user's address up can change their role. */
     public boolean mapsEmails() {
         return users.keySet().stream().anyMatch(k -> k.contains("@"));
@@ -92,6 +136,6 @@ public record SlackProperties(
     public String toString() {
         return "SlackProperties[botToken=" + (notifies() ? "***" : "") + ", signingSecret="
                 + (interactive() ? "***" : "") + ", apiUrl=" + apiUrl + ", channels=" + channels + ", users="
-                + users + ", defaultRole=" + defaultRole + "]";
+                + users + ", defaultRole=" + defaultRole + ", responseUrlHosts=" + responseUrlHosts + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.rollgate.controlplane.intake.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,11 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
@@ -34,10 +38,12 @@ import dev.rollgate.controlplane.support.FakeSlack;
 import dev.rollgate.controlplane.support.ReleaseDriver;
 import dev.rollgate.controlplane.support.ScriptedWorld;
 import dev.rollgate.controlplane.support.SlackTest;
+import okhttp3.mockwebserver.MockResponse;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 @SlackTest
+@ExtendWith(OutputCaptureExtension.class)
 class SlackActionsTests {
 
     private static final String URL = "/webhooks/slack/actions";
@@ -70,16 +76,22 @@ class SlackActionsTests {
         return release;
     }
 
-    private static String payload(String userId, String username, String actionId, String value, String trigger) {
+    private static String payload(String userId, String username, String actionId, String value, String trigger,
+                                  String responseUrl) {
         return """
                 {"type":"block_actions","user":{"id":"%s","username":"%s","name":"%s","team_id":"T0001"},
                  "api_app_id":"A0001","token":"legacy","trigger_id":"%s","team":{"id":"T0001","domain":"acme"},
                  "container":{"type":"message","message_ts":"1700000000.000100","channel_id":"C1","is_ephemeral":false},
                  "channel":{"id":"C1","name":"deploys-staging"},
-                 "response_url":"https://hooks.slack.com/actions/T0001/1/abc",
+                 "response_url":"%s",
                  "actions":[{"action_id":"%s","block_id":"rollgate_release","text":{"type":"plain_text","text":"x"},
                              "value":"%s","style":"primary","type":"button","action_ts":"1700000001.000200"}]}
-                """.formatted(userId, username, username, trigger, actionId, value);
+                """.formatted(userId, username, username, trigger, responseUrl, actionId, value);
+    }
+
+    /** A click whose response_url is on the fake, named by its trigger id. */
+    private static String payload(String userId, String username, String actionId, String value, String trigger) {
+        return payload(userId, username, actionId, value, trigger, FakeSlack.INSTANCE.responseUrl(trigger));
     }
 
     private static String form(String payload) {
@@ -109,53 +121,75 @@ class SlackActionsTests {
         return signedAt(clock.instant(), body);
     }
 
+    /** Sends a signed click the way Slack does and checks the acknowledgement: a 200 with nothing in it. */
+    private void click(String user, String name, String actionId, UUID release, String trigger) {
+        signed(form(payload(user, name, actionId, release.toString(), trigger)))
+                .expectStatus().isOk()
+                .expectBody().isEmpty();
+    }
+
+    /** The {@code n}th (1-based) ephemeral message POSTed to the click's response_url, once it has come. */
+    private static String answer(String trigger, int n) {
+        List<FakeSlack.Call> answers = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> FakeSlack.INSTANCE.answersTo(trigger), a -> a.size() >= n);
+        FakeSlack.Call call = answers.get(n - 1);
+        assertThat(call.params()).containsEntry("response_type", "ephemeral")
+                .containsEntry("replace_original", "false")
+                .hasEntrySatisfying("content-type", t -> assertThat(t).startsWith("application/json"));
+        return call.text();
+    }
+
+    private static String answer(String trigger) {
+        return answer(trigger, 1);
+    }
+
     private static String trigger() {
         return "trig-" + UUID.randomUUID();
     }
 
     @Test
-    void promotesFromSlackAndRecordsTheSlackUserAsTheActor() {
+    void promotesFromSlackAndAnswersTheClickingUserThroughTheResponseUrl() {
         Release release = progressing("slack-g", "slg-1.1.0");
+        String click = trigger();
 
-        signed(form(payload("U0MANAGER", "maria", "rollgate_promote", release.id().toString(), trigger())))
-                .expectStatus().isOk()
-                .expectBody()
-                .jsonPath("$.response_type").isEqualTo("ephemeral")
-                .jsonPath("$.text").value(t -> assertThat((String) t).startsWith("Promote accepted: slack-g slg-1.1.0"));
+        click("U0MANAGER", "maria", "rollgate_promote", release.id(), click);
 
+        assertThat(answer(click)).startsWith("Promote accepted: slack-g slg-1.1.0 in staging is now ");
         driver.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
         ReleaseEvent promoting = driver.events(release.id()).stream()
                 .filter(e -> e.type() == ReleaseEvent.Type.PROMOTING).findFirst().orElseThrow();
         assertThat(promoting.actor()).isEqualTo(new Actor(Actor.Kind.SLACK, "U0MANAGER"));
         assertThat(promoting.actor().toString()).isEqualTo("slack:U0MANAGER");
         assertThat(promoting.reason()).contains("from Slack by maria");
+        assertThat(FakeSlack.INSTANCE.answersTo(click)).hasSize(1);
     }
 
     @Test
     void rollsBackFromSlackForAnAdminAndExplainsWhenTheCommandIsNoLongerAllowed() {
         Release release = progressing("slack-h", "slh-1.1.0");
-        String click = form(payload("U0ADMIN", "ada", "rollgate_rollback", release.id().toString(), trigger()));
+        String rollback = trigger();
 
-        signed(click).expectStatus().isOk().expectBody()
-                .jsonPath("$.text").value(t -> assertThat((String) t).startsWith("Rollback accepted"));
+        click("U0ADMIN", "ada", "rollgate_rollback", release.id(), rollback);
+        assertThat(answer(rollback)).startsWith("Rollback accepted");
         driver.awaitSettled(release.id(), ReleaseState.ROLLED_BACK);
         assertThat(driver.events(release.id())).filteredOn(e -> e.type() == ReleaseEvent.Type.ROLLBACK_STARTED)
                 .singleElement().satisfies(e -> assertThat(e.actor().toString()).isEqualTo("slack:U0ADMIN"));
 
-        signed(form(payload("U0ADMIN", "ada", "rollgate_promote", release.id().toString(), trigger())))
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.response_type").isEqualTo("ephemeral")
-                .jsonPath("$.text").isEqualTo("Command not allowed: release is ROLLED_BACK; there is nothing to promote");
+        String promote = trigger();
+        click("U0ADMIN", "ada", "rollgate_promote", release.id(), promote);
+        assertThat(answer(promote))
+                .isEqualTo("Command not allowed: release is ROLLED_BACK; there is nothing to promote");
     }
 
     @Test
     void aRedeliveredClickDoesNothingTwice() {
         Release release = progressing("slack-i", "sli-1.1.0");
-        String click = form(payload("U0MANAGER", "maria", "rollgate_rollback", release.id().toString(), trigger()));
+        String click = trigger();
 
-        signed(click).expectStatus().isOk();
-        signed(click).expectStatus().isOk().expectBody()
-                .jsonPath("$.text").value(t -> assertThat((String) t).startsWith("Rollback accepted"));
+        click("U0MANAGER", "maria", "rollgate_rollback", release.id(), click);
+        assertThat(answer(click, 1)).startsWith("Rollback accepted");
+        click("U0MANAGER", "maria", "rollgate_rollback", release.id(), click);
+        assertThat(answer(click, 2)).startsWith("Rollback accepted");
         driver.awaitSettled(release.id(), ReleaseState.ROLLED_BACK);
         assertThat(driver.eventTypes(release.id())).containsOnlyOnce(ReleaseEvent.Type.ROLLBACK_STARTED);
     }
@@ -165,10 +199,10 @@ class SlackActionsTests {
         Release release = progressing("slack-j", "slj-1.1.0");
 
         for (String user : List.of("U0VIEWER", "U0STRANGER")) {
-            signed(form(payload(user, "vic", "rollgate_rollback", release.id().toString(), trigger())))
-                    .expectStatus().isOk().expectBody()
-                    .jsonPath("$.response_type").isEqualTo("ephemeral")
-                    .jsonPath("$.text").value(t -> assertThat((String) t).contains("your Rollgate role is viewer"));
+            String click = trigger();
+            click(user, "vic", "rollgate_rollback", release.id(), click);
+            assertThat(answer(click)).isEqualTo("Sorry, your Rollgate role is viewer: only release managers and"
+                    + " admins may rollback releases from Slack.");
         }
         Release after = releases.findById(release.id()).block();
         assertThat(after.state()).isIn(ReleaseState.PROGRESSING, ReleaseState.PAUSED);
@@ -184,11 +218,53 @@ class SlackActionsTests {
     void mapsAUserByTheirEmailAddressWhenTheirIdIsNotConfigured() {
         FakeSlack.INSTANCE.knowEmail("U0CAROL", "Carol@Example.com");
         Release release = progressing("slack-a", "sla-9.1.0");
+        String click = trigger();
 
-        signed(form(payload("U0CAROL", "carol", "rollgate_rollback", release.id().toString(), trigger())))
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.text").value(t -> assertThat((String) t).startsWith("Rollback accepted"));
+        click("U0CAROL", "carol", "rollgate_rollback", release.id(), click);
+        assertThat(answer(click)).startsWith("Rollback accepted");
         driver.awaitSettled(release.id(), ReleaseState.ROLLED_BACK);
+    }
+
+    @Test
+    void neverCallsAResponseUrlOnAHostThatIsNotAllowedAndStillCarriesTheCommandOut(CapturedOutput output) {
+        Release release = progressing("slack-k", "slk-1.1.0");
+        String click = trigger();
+        // Both name the fake, which would record the call: by a host that is not listed, and by the listed host
+        // behind user info (which some parsers read as the host).
+        String otherHost = FakeSlack.INSTANCE.responseUrl("localhost", click);
+        String userInfo = FakeSlack.INSTANCE.responseUrl("localhost@" + FakeSlack.HOST, click);
+
+        signed(form(payload("U0MANAGER", "maria", "rollgate_promote", release.id().toString(), click, otherHost)))
+                .expectStatus().isOk().expectBody().isEmpty();
+        signed(form(payload("U0MANAGER", "maria", "rollgate_promote", release.id().toString(), click, userInfo)))
+                .expectStatus().isOk().expectBody().isEmpty();
+
+        driver.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> FakeSlack.INSTANCE.answersTo(click), List::isEmpty);
+        assertThat(output.getAll())
+                .contains("slack response_url on http://localhost is not allowed by rollgate.slack.response-url-hosts")
+                .doesNotContain("response-token");
+    }
+
+    @Test
+    void retriesAResponseUrlThatFailsAndGivesUpOnOneThatIsGone() {
+        String flaky = trigger();
+        String gone = trigger();
+        FakeSlack.INSTANCE.failWhen(c -> c.method().equals(FakeSlack.RESPONSE_URL) && c.about().contains(flaky), 2,
+                () -> FakeSlack.json(503, "{}"));
+        FakeSlack.INSTANCE.failWhen(c -> c.method().equals(FakeSlack.RESPONSE_URL) && c.about().contains(gone), 9,
+                () -> new MockResponse().setResponseCode(404).setBody("expired_url"));
+
+        click("U0ADMIN", "ada", "rollgate_promote", UUID.randomUUID(), flaky);
+        click("U0ADMIN", "ada", "rollgate_promote", UUID.randomUUID(), gone);
+
+        assertThat(answer(flaky, 3)).startsWith("Release not found");
+        assertThat(FakeSlack.INSTANCE.answersTo(flaky)).extracting(FakeSlack.Call::status)
+                .containsExactly(503, 503, 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> FakeSlack.INSTANCE.answersTo(gone), a -> !a.isEmpty());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> FakeSlack.INSTANCE.answersTo(gone), a -> a.size() == 1);
     }
 
     @Test
@@ -231,19 +307,19 @@ class SlackActionsTests {
 
     @Test
     void answersAReadableErrorForAReleaseThatDoesNotExist() {
-        signed(form(payload("U0ADMIN", "ada", "rollgate_promote", UUID.randomUUID().toString(), trigger())))
-                .expectStatus().isOk().expectBody()
-                .jsonPath("$.text").value(t -> assertThat((String) t).startsWith("Release not found"));
+        String click = trigger();
+        click("U0ADMIN", "ada", "rollgate_promote", UUID.randomUUID(), click);
+        assertThat(answer(click)).startsWith("Release not found");
     }
 
     @Test
     void answers503WhenTheSigningSecretIsUnset() {
         SlackProperties unset = new SlackProperties("xoxb-x", "", "https://slack.com/api/", Map.of(), Map.of(),
                 "viewer", Duration.ofSeconds(1), 1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1),
-                DataSize.ofKilobytes(64));
+                DataSize.ofKilobytes(64), List.of("hooks.slack.com"));
         var controller = new SlackActionsController(unset, service,
                 new StaticListableBeanFactory().getBeanProvider(SlackCalls.class),
-                new SlackActions(JsonMapper.builder().build()), clock);
+                new SlackActions(JsonMapper.builder().build()), new SlackResponses(unset), clock);
         WebTestClient.bindToController(controller).build()
                 .post().uri(URL).contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue("payload=%7B%7D")
                 .exchange().expectStatus().isEqualTo(503)

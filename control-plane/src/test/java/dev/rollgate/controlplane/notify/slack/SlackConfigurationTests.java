@@ -47,4 +47,16 @@ class SlackConfigurationTests {
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure()
                         .hasStackTraceContaining("must be viewer, release-manager or admin"));
     }
+
+    @Test
+    void answersClicksOnlyOnHooksSlackComUnlessToldOtherwiseAndNeverOverPlainHttpElsewhere() {
+        context.run(ctx -> assertThat(ctx.getBean(SlackProperties.class).responseUrlHosts())
+                .containsExactly("https://hooks.slack.com"));
+        context.withPropertyValues("rollgate.slack.response-url-hosts=hooks.slack.com,hooks.slack-gov.com")
+                .run(ctx -> assertThat(ctx.getBean(SlackProperties.class).responseUrlHosts())
+                        .containsExactly("https://hooks.slack.com", "https://hooks.slack-gov.com"));
+        context.withPropertyValues("rollgate.slack.response-url-hosts=http://hooks.slack.com")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+                        .hasStackTraceContaining("plain http is allowed only for a loopback host"));
+    }
 }
