@@ -12,6 +12,7 @@ import dev.rollgate.controlplane.release.Command;
 import dev.rollgate.controlplane.release.Plan;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseMachine;
+import dev.rollgate.controlplane.release.ReleaseState;
 import dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent;
 
 /** Everything the release page shows, derived from the stored release, its events and its measurements. */
@@ -55,9 +56,12 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
             return steps;
         }
         List<Integer> weights = r.plan().steps();
+        // step is the index of the step traffic is on; before the first one the weight is still 0.
+        boolean onSteps = r.state() == ReleaseState.PROGRESSING || r.state() == ReleaseState.PAUSED;
+        boolean allDone = r.state() == ReleaseState.PROMOTING || r.state() == ReleaseState.SUCCEEDED;
         for (int i = 0; i < weights.size(); i++) {
-            boolean current = r.state().active() && r.step() == i + 1;
-            boolean done = r.step() > i + 1 || (r.state().terminal() && r.step() >= i + 1);
+            boolean current = onSteps && r.weight() > 0 && r.step() == i;
+            boolean done = allDone || (r.weight() > 0 && r.step() > i);
             String label = r.plan().strategy() == Plan.Strategy.BLUE_GREEN ? "switch, hold for the rollback window"
                     : "step " + (i + 1);
             steps.add(new Step(label, weights.get(i), done, current));
@@ -73,8 +77,17 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
         return allowed.stream().anyMatch(t -> t.name().equalsIgnoreCase(command));
     }
 
+    /** The stored weight is where the last step left it; once rolled back or promoted, traffic says otherwise. */
+    public int candidateWeight() {
+        return switch (release.state()) {
+            case ROLLING_BACK, ROLLED_BACK, ABORTED, FAILED -> 0;
+            case SUCCEEDED -> 100;
+            default -> release.weight();
+        };
+    }
+
     public int stableWeight() {
-        return release.plan().strategy().sideBySide() ? 100 - release.weight() : 0;
+        return release.plan().strategy().sideBySide() ? 100 - candidateWeight() : 0;
     }
 
     public String channel() {

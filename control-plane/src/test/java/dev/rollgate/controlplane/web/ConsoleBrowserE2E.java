@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,10 +29,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 import dev.rollgate.controlplane.RollgateApplication;
+import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.Command;
 import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseService;
 import dev.rollgate.controlplane.release.ReleaseState;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
 import dev.rollgate.controlplane.support.CleanDatabase;
+import reactor.core.publisher.Mono;
 
 /**
  * A release manager's session in headless Chromium against Rollgate on the real local platform: log in, start a
@@ -61,7 +64,7 @@ class ConsoleBrowserE2E {
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,1000");
+                "--window-size=1280,2200");
         browser = new ChromeDriver(ChromeDriverService.createDefaultService(), options);
         // The bootstrap release puts the bundled build on stable; releases compare against it.
         await().atMost(Duration.ofSeconds(120)).until(() -> stableVersion() != null);
@@ -86,9 +89,11 @@ class ConsoleBrowserE2E {
         return browser.findElement(By.cssSelector(css));
     }
 
+    /** Read in one script call: htmx may swap the element between a find and a getText. */
     private static String text(String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        Object text = ((JavascriptExecutor) browser).executeScript(
+                "var e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : '';", css);
+        return String.valueOf(text);
     }
 
     private static void screenshot(String name) throws Exception {
@@ -96,7 +101,21 @@ class ConsoleBrowserE2E {
         Files.copy(shot, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Each test starts from a quiet staging, whatever an earlier one left behind. */
+    private static void noActiveRelease() {
+        ReleaseRepository releases = context.getBean(ReleaseRepository.class);
+        Release active = releases.findActive("video-api", "staging").block();
+        if (active != null) {
+            context.getBean(ReleaseService.class).command(active.id(), new Command(Command.Type.ROLLBACK,
+                    new Actor(Actor.Kind.API, "token:e2e-cleanup"), "test cleanup"), null)
+                    .onErrorResume(e -> Mono.empty()).block();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> releases.findActive("video-api", "staging").block() == null);
+        }
+    }
+
     private static void startRelease(String version, String config) {
+        noActiveRelease();
         browser.get(base + "/releases/new");
         new Select(find("#application")).selectByValue("video-api");
         new Select(find("#environment")).selectByValue("staging");

@@ -1,0 +1,83 @@
+package dev.rollgate.controlplane.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.Command;
+import dev.rollgate.controlplane.release.Plan;
+import dev.rollgate.controlplane.release.Release;
+import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.Revision;
+
+class ReleaseDetailsTests {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+
+    private static Release canary(ReleaseState state, ReleaseState pausedFrom, int step, int weight) {
+        Plan plan = new Plan(Plan.Strategy.CANARY, List.of(5, 25, 50), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                0, 4, Duration.ofMinutes(2), true, true);
+        return new Release(UUID.randomUUID(), "video-api", "staging", new Revision("1.1.0", null, Map.of()),
+                new Revision("1.0.0", null, Map.of()), null, plan, state, pausedFrom, step, weight, T0, T0, 0, 0,
+                false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
+    }
+
+    private static Map<String, String> steps(Release r) {
+        Map<String, String> marks = new LinkedHashMap<>();
+        ReleaseDetails.of(r, List.of(), List.of(), false).steps().forEach(s ->
+                marks.put(s.label(), s.current() ? "current" : s.done() ? "done" : "-"));
+        return marks;
+    }
+
+    @Test
+    void offersExactlyTheCommandsTheStateMachineAccepts() {
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.PROGRESSING, null, 1, 25)))
+                .containsExactly(Command.Type.PROMOTE, Command.Type.PAUSE, Command.Type.ROLLBACK);
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.PAUSED, ReleaseState.PROGRESSING, 1, 25)))
+                .containsExactly(Command.Type.PROMOTE, Command.Type.RESUME, Command.Type.ROLLBACK);
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.DEPLOYING, null, 0, 0)))
+                .containsExactly(Command.Type.ROLLBACK, Command.Type.ABORT);
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.ROLLING_BACK, null, 1, 0))).isEmpty();
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.SUCCEEDED, null, 2, 100))).isEmpty();
+    }
+
+    @Test
+    void marksTheStepTrafficIsOnAndTheOnesBehindIt() {
+        assertThat(steps(canary(ReleaseState.PROGRESSING, null, 1, 25)))
+                .containsExactly(Map.entry("step 1", "done"), Map.entry("step 2", "current"), Map.entry("step 3", "-"));
+        assertThat(steps(canary(ReleaseState.DEPLOYING, null, 0, 0)))
+                .containsExactly(Map.entry("step 1", "-"), Map.entry("step 2", "-"), Map.entry("step 3", "-"));
+        assertThat(steps(canary(ReleaseState.SUCCEEDED, null, 2, 100)))
+                .containsExactly(Map.entry("step 1", "done"), Map.entry("step 2", "done"), Map.entry("step 3", "done"));
+        assertThat(steps(canary(ReleaseState.ROLLED_BACK, null, 1, 0)))
+                .containsExactly(Map.entry("step 1", "-"), Map.entry("step 2", "-"), Map.entry("step 3", "-"));
+    }
+
+    @Test
+    void splitsTrafficBetweenCandidateAndStable() {
+        assertThat(ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 1, 25), List.of(), List.of(), false)
+                .stableWeight()).isEqualTo(75);
+        ReleaseDetails rolledBack = ReleaseDetails.of(canary(ReleaseState.ROLLED_BACK, null, 1, 25), List.of(),
+                List.of(), false);
+        assertThat(rolledBack.candidateWeight()).isZero();
+        assertThat(rolledBack.stableWeight()).isEqualTo(100);
+    }
+
+    @Test
+    void readsConfigurationLinesAndNamesTheBadOne() {
+        Map<String, String> errors = new LinkedHashMap<>();
+        assertThat(StartReleaseController.parseConfig("# flags\nFEATURE_X = on\n\nLIMIT=a=b\n", errors))
+                .containsExactly(Map.entry("FEATURE_X", "on"), Map.entry("LIMIT", "a=b"));
+        assertThat(errors).isEmpty();
+        assertThat(StartReleaseController.parseConfig("A=1\n=2", errors)).isEmpty();
+        assertThat(errors).containsEntry("config", "line 2: expected KEY=VALUE");
+    }
+}
