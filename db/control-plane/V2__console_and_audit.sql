@@ -29,3 +29,5 @@ create table console_users (
 -- History and overview pages filter and sort by these.
 create index releases_by_created on releases (created_at desc);
 create index releases_by_state on releases (state, created_at desc);
+create index releases_succeeded_by_target on releases (application, environment, state_changed_at desc)
+    where state = 'SUCCEEDED';

@@ -15,9 +15,11 @@ public class DeliveryRepository {
     static final Duration ABANDONED = Duration.ofMinutes(2);
 
     private final DatabaseClient db;
+    private final DeliveryBatcher batcher;
 
     public DeliveryRepository(DatabaseClient db) {
         this.db = db;
+        this.batcher = new DeliveryBatcher(db);
     }
 
     public record Answer(int status, String body) {
@@ -42,11 +44,7 @@ public class DeliveryRepository {
 
     /** Stores a delivery with its answer in one go; false when the delivery was already there. */
     public Mono<Boolean> record(String deliveryId, String event, Answer answer, Instant now) {
-        return db.sql("insert into github_deliveries (delivery_id, event, status, answer, created_at, answered_at)"
-                        + " values (:id, :event, :status, :answer, :now, :now) on conflict do nothing")
-                .bind("id", deliveryId).bind("event", event).bind("status", answer.status())
-                .bind("answer", answer.body()).bind("now", now)
-                .fetch().rowsUpdated().map(n -> n == 1);
+        return batcher.insert(new DeliveryBatcher.Row(deliveryId, event, answer, now));
     }
 
     public Mono<Void> answer(String deliveryId, Answer answer, Instant now) {
