@@ -10,6 +10,12 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.AuditEntry.Outcome;
+import dev.rollgate.controlplane.release.AuditTrail;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,10 +28,14 @@ public class TokenService {
 
     private final ApiTokenRepository tokens;
     private final Clock clock;
+    private final AuditTrail audit;
+    private final TransactionalOperator tx;
 
-    public TokenService(ApiTokenRepository tokens, Clock clock) {
+    public TokenService(ApiTokenRepository tokens, Clock clock, AuditTrail audit, ReactiveTransactionManager txManager) {
         this.tokens = tokens;
         this.clock = clock;
+        this.audit = audit;
+        this.tx = TransactionalOperator.create(txManager);
     }
 
     public record Issued(ApiToken token, String secret) {
@@ -35,10 +45,14 @@ public class TokenService {
         }
     }
 
-    public Mono<Issued> create(String name, Role role, String createdBy) {
+    /** The token and its audit entry are stored together: no token exists that the audit log does not show. */
+    public Mono<Issued> create(String name, Role role, Actor by) {
         String secret = newSecret();
-        ApiToken token = new ApiToken(UUID.randomUUID(), name, role, createdBy, clock.instant(), null);
-        return tokens.insert(token, hash(secret)).map(saved -> new Issued(saved, secret));
+        ApiToken token = new ApiToken(UUID.randomUUID(), name, role, by.toString(), clock.instant(), null);
+        return tx.transactional(tokens.insert(token, hash(secret))
+                .flatMap(saved -> audit.record(by, "TOKEN_CREATE", Outcome.ACCEPTED, null, null, null, null,
+                        "token " + saved.id() + " '" + saved.name() + "' (" + saved.role().id() + ")")
+                        .thenReturn(new Issued(saved, secret))));
     }
 
     public Mono<ApiToken> authenticate(String secret) {
@@ -52,8 +66,11 @@ public class TokenService {
         return tokens.list();
     }
 
-    public Mono<Boolean> revoke(UUID id) {
-        return tokens.revoke(id);
+    public Mono<Boolean> revoke(UUID id, Actor by) {
+        return tx.transactional(tokens.revoke(id).flatMap(done -> done
+                ? audit.record(by, "TOKEN_REVOKE", Outcome.ACCEPTED, null, null, null, null, "token " + id)
+                        .thenReturn(true)
+                : Mono.just(false)));
     }
 
     static String newSecret() {

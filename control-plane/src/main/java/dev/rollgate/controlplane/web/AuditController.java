@@ -47,13 +47,13 @@ public class AuditController {
         Instant fromInstant = HistoryController.day(from, "from", errors, 0);
         Instant toInstant = HistoryController.day(to, "to", errors, 1);
         Map<String, String> filters = new LinkedHashMap<>();
-        filters.put("channel", kind == null ? "" : kind);
-        filters.put("actor", nullToEmpty(HistoryController.blankToNull(actor)));
-        filters.put("application", nullToEmpty(HistoryController.blankToNull(application)));
-        filters.put("environment", nullToEmpty(HistoryController.blankToNull(environment)));
-        filters.put("outcome", result == null ? "" : result);
-        filters.put("from", nullToEmpty(from));
-        filters.put("to", nullToEmpty(to));
+        filters.put("channel", Forms.orEmpty(kind));
+        filters.put("actor", Forms.orEmpty(Forms.text(actor)));
+        filters.put("application", Forms.orEmpty(Forms.text(application)));
+        filters.put("environment", Forms.orEmpty(Forms.text(environment)));
+        filters.put("outcome", Forms.orEmpty(result));
+        filters.put("from", Forms.orEmpty(from));
+        filters.put("to", Forms.orEmpty(to));
         Rendering.Builder<?> view = Rendering.view("audit").modelAttribute("filters", filters)
                 .modelAttribute("errors", errors)
                 .modelAttribute("channels", Actor.Kind.values())
@@ -61,18 +61,15 @@ public class AuditController {
         if (!errors.isEmpty()) {
             return Mono.just(view.modelAttribute("page", null).build());
         }
-        var query = new AuditRepository.Query(kind, HistoryController.blankToNull(actor),
-                HistoryController.blankToNull(application), HistoryController.blankToNull(environment), result, null,
+        var query = new AuditRepository.Query(kind, Forms.text(actor),
+                Forms.text(application), Forms.text(environment), result, null,
                 fromInstant, toInstant, Math.max(0, page), HistoryController.PAGE_SIZE);
         return audit.search(query).map(p -> view.modelAttribute("page", p).build());
     }
 
     private static String upper(String s) {
-        String v = HistoryController.blankToNull(s);
+        String v = Forms.text(s);
         return v == null ? null : v.toUpperCase(Locale.ROOT);
     }
 
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
-    }
 }

@@ -40,20 +40,20 @@ public class HistoryController {
                                    @RequestParam(required = false) String to,
                                    @RequestParam(defaultValue = "0") int page) {
         Map<String, String> errors = new LinkedHashMap<>();
-        String app = blankToNull(application);
-        String env = blankToNull(environment);
-        String st = blankToNull(state);
+        String app = Forms.text(application);
+        String env = Forms.text(environment);
+        String st = Forms.text(state);
         if (st != null && java.util.Arrays.stream(ReleaseState.values()).noneMatch(s -> s.name().equals(st))) {
             errors.put("state", "unknown state '" + st + "'");
         }
         Instant fromInstant = day(from, "from", errors, 0);
         Instant toInstant = day(to, "to", errors, 1);
         Map<String, String> filters = new LinkedHashMap<>();
-        filters.put("application", app == null ? "" : app);
-        filters.put("environment", env == null ? "" : env);
-        filters.put("state", st == null ? "" : st);
-        filters.put("from", from == null ? "" : from);
-        filters.put("to", to == null ? "" : to);
+        filters.put("application", Forms.orEmpty(app));
+        filters.put("environment", Forms.orEmpty(env));
+        filters.put("state", Forms.orEmpty(st));
+        filters.put("from", Forms.orEmpty(from));
+        filters.put("to", Forms.orEmpty(to));
         Rendering.Builder<?> view = Rendering.view("history").modelAttribute("filters", filters)
                 .modelAttribute("errors", errors)
                 .modelAttribute("applications", policies.applications())
@@ -79,7 +79,4 @@ public class HistoryController {
         }
     }
 
-    static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
-    }
 }

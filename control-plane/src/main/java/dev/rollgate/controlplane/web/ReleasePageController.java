@@ -75,8 +75,8 @@ public class ReleasePageController {
         return exchange.getFormData().zipWith(service.get(id)).flatMap(t -> {
             MultiValueMap<String, String> form = t.getT1();
             Release release = t.getT2();
-            String reason = trim(form.getFirst("reason"));
-            String typedName = trim(form.getFirst("confirmName"));
+            String reason = Forms.text(form.getFirst("reason"));
+            String typedName = Forms.text(form.getFirst("confirmName"));
             String error = null;
             if (reason == null) {
                 error = "Give a reason: it goes into the release's history and the audit log.";
@@ -126,10 +126,6 @@ public class ReleasePageController {
     private static Command.Type type(String command) {
         return Command.Type.parse(command).orElseThrow(() -> ReleaseProblem.notFound("unknown command '" + command
                 + "'"));
-    }
-
-    static String trim(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 
     /** Chart series per gate: time (epoch seconds) and value for candidate and stable, plus the threshold. */

@@ -90,12 +90,12 @@ public class StartReleaseController {
     }
 
     private static Form read(MultiValueMap<String, String> data) {
-        return new Form(ReleasePageController.trim(data.getFirst("application")),
-                ReleasePageController.trim(data.getFirst("environment")),
-                ReleasePageController.trim(data.getFirst("version")),
-                ReleasePageController.trim(data.getFirst("commitSha")),
+        return new Form(Forms.text(data.getFirst("application")),
+                Forms.text(data.getFirst("environment")),
+                Forms.text(data.getFirst("version")),
+                Forms.text(data.getFirst("commitSha")),
                 data.getFirst("config") == null ? "" : data.getFirst("config"),
-                ReleasePageController.trim(data.getFirst("reason")),
+                Forms.text(data.getFirst("reason")),
                 data.getFirst("idempotencyKey"));
     }
 

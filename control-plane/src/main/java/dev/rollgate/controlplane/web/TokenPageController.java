@@ -14,8 +14,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.rollgate.controlplane.release.AuditEntry.Outcome;
-import dev.rollgate.controlplane.release.AuditTrail;
 import dev.rollgate.controlplane.security.Role;
 import dev.rollgate.controlplane.security.TokenService;
 import reactor.core.publisher.Mono;
@@ -27,11 +25,9 @@ public class TokenPageController {
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
 
     private final TokenService tokens;
-    private final AuditTrail audit;
 
-    public TokenPageController(TokenService tokens, AuditTrail audit) {
+    public TokenPageController(TokenService tokens) {
         this.tokens = tokens;
-        this.audit = audit;
     }
 
     @GetMapping("/tokens")
@@ -44,7 +40,7 @@ public class TokenPageController {
         ConsoleUser user = ConsoleUser.of((Authentication) principal);
         exchange.getResponse().getHeaders().setCacheControl("no-store");
         return exchange.getFormData().flatMap(form -> {
-            String name = ReleasePageController.trim(form.getFirst("name"));
+            String name = Forms.text(form.getFirst("name"));
             var role = Role.parse(form.getFirst("role"));
             if (name == null || !NAME.matcher(name).matches()) {
                 return page(null, "Name: 1 to 64 letters, digits, spaces, '.', '_' or '-'.", name,
@@ -54,9 +50,7 @@ public class TokenPageController {
                 return page(null, "Role: choose viewer, release-manager or admin.", name,
                         HttpStatus.UNPROCESSABLE_CONTENT);
             }
-            return tokens.create(name, role.get(), "console:" + user.name())
-                    .flatMap(issued -> audit.record(user.actor(), "TOKEN_CREATE", Outcome.ACCEPTED, null, null, null,
-                            null, "token '" + name + "' (" + role.get().id() + ")").thenReturn(issued))
+            return tokens.create(name, role.get(), user.actor())
                     .flatMap(issued -> page(issued, null, null, HttpStatus.CREATED));
         });
     }
@@ -64,9 +58,8 @@ public class TokenPageController {
     @PostMapping("/tokens/{id}/revoke")
     public Mono<Rendering> revoke(@PathVariable UUID id, Principal principal) {
         ConsoleUser user = ConsoleUser.of((Authentication) principal);
-        return tokens.revoke(id).flatMap(done -> done
-                ? audit.record(user.actor(), "TOKEN_REVOKE", Outcome.ACCEPTED, null, null, null, null, "token " + id)
-                        .then(page(null, null, null, HttpStatus.OK))
+        return tokens.revoke(id, user.actor()).flatMap(done -> done
+                ? page(null, null, null, HttpStatus.OK)
                 : page(null, "No active token " + id + ".", null, HttpStatus.NOT_FOUND));
     }
 

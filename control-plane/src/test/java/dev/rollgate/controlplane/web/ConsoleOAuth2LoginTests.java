@@ -36,8 +36,7 @@ import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
     "spring.security.oauth2.client.registration.corp.client-name=Corp SSO",
     "spring.security.oauth2.client.registration.corp.scope=openid,profile,email",
     "rollgate.console.roles.release-manager=group:deployers",
-    "rollgate.console.roles.admin=email:root@example.com",
-    "rollgate.console.unknown-users=refuse"})
+    "rollgate.console.roles.admin=email:root@example.com,boss"})
 @ActiveProfiles("enginetest")
 @AutoConfigureWebTestClient
 @Import({ScriptedAdapters.class, CleanDatabase.class})
@@ -91,7 +90,7 @@ class ConsoleOAuth2LoginTests {
     @Test
     void signsInThroughTheProviderAndTakesTheRoleFromTheGroupClaim() throws Exception {
         String[] signedIn = signIn(Map.of("sub", "u-1", "preferred_username", "dora", "email", "dora@example.com",
-                "groups", List.of("deployers", "staff")));
+                "email_verified", true, "groups", List.of("deployers", "staff")));
         assertThat(signedIn[1]).isEqualTo("/");
 
         var home = http.get().uri("/").cookie("SESSION", signedIn[0]).exchange().expectStatus().isOk()
@@ -100,20 +99,33 @@ class ConsoleOAuth2LoginTests {
         ResponseCookie newer = home.getResponseCookies().getFirst("SESSION");
         signedIn[0] = newer == null ? signedIn[0] : newer.getValue();
         String page = home.getResponseBody();
-        assertThat(page).contains("dora").contains("release-manager").contains("Start a release")
+        assertThat(page).contains("dora@example.com").contains("release-manager").contains("Start a release")
                 .doesNotContain("API tokens");
         http.get().uri("/history").cookie("SESSION", signedIn[0]).exchange().expectStatus().isOk();
         http.get().uri("/tokens").cookie("SESSION", signedIn[0]).exchange().expectStatus().isForbidden();
     }
 
     @Test
-    void makesAnAdminOfTheConfiguredEmail() throws Exception {
-        String[] signedIn = signIn(Map.of("sub", "u-2", "preferred_username", "root", "email", "root@example.com"));
+    void makesAnAdminOfTheConfiguredEmailOnlyOnceTheProviderHasVerifiedIt() throws Exception {
+        String[] unverified = signIn(Map.of("sub", "u-4", "preferred_username", "root", "email", "root@example.com",
+                "email_verified", false, "groups", List.of("deployers")));
+        http.get().uri("/tokens").cookie("SESSION", unverified[0]).exchange().expectStatus().isForbidden();
+
+        String[] signedIn = signIn(Map.of("sub", "u-2", "preferred_username", "root", "email", "root@example.com",
+                "email_verified", true));
         http.get().uri("/tokens").cookie("SESSION", signedIn[0]).exchange().expectStatus().isOk();
     }
 
     @Test
-    void refusesPeopleWithoutARoleWhenConfiguredTo() throws Exception {
+    void takesNoRoleFromAnEditablePreferredUsername() throws Exception {
+        String[] refused = signIn(Map.of("sub", "u-5", "preferred_username", "boss", "groups", List.of("staff")));
+        assertThat(refused[1]).isEqualTo("/login?denied");
+        String[] bySubject = signIn(Map.of("sub", "boss", "preferred_username", "someone-else"));
+        assertThat(bySubject[1]).isEqualTo("/");
+    }
+
+    @Test
+    void refusesPeopleWithoutARoleByDefault() throws Exception {
         String[] refused = signIn(Map.of("sub", "u-3", "preferred_username", "mallory", "groups", List.of("staff")));
         assertThat(refused[1]).isEqualTo("/login?denied");
         http.get().uri("/").cookie("SESSION", refused[0]).exchange().expectStatus().isFound()

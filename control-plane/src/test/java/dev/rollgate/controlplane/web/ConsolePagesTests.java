@@ -134,6 +134,8 @@ class ConsolePagesTests {
                 .contains("PROMOTE").contains("U42").contains("slack").contains("refused").contains("Command not allowed");
         assertThat(manager.get("/audit?application=web-e&outcome=refused")).doesNotContain("token:tester");
         assertThat(manager.get("/audit?channel=carrier-pigeon")).contains("unknown channel");
+        assertThat(manager.get("/audit?actor=tester")).doesNotContain("0 in all");
+        assertThat(manager.get("/audit?actor=%25")).contains("0 in all");
     }
 
     @Test

@@ -165,6 +165,14 @@ class ConsoleSecurityTests {
         String list = admin.get("/tokens");
         assertThat(list).contains("ci-console").doesNotContain(secret);
         assertThat(admin.get("/audit?channel=console")).contains("TOKEN_CREATE").contains("ci-console");
+
+        var row = java.util.regex.Pattern.compile("ci-console</td>.*?action=\"/tokens/([0-9a-f-]{36})/revoke\"",
+                java.util.regex.Pattern.DOTALL).matcher(list);
+        assertThat(row.find()).isTrue();
+        String tokenId = row.group(1);
+        admin.post("/tokens/" + tokenId + "/revoke", form(), true, false).expectStatus().isOk();
+        http.get().uri("/api/releases").headers(h -> h.setBearerAuth(secret)).exchange().expectStatus().isUnauthorized();
+        assertThat(admin.get("/audit?channel=console")).contains("TOKEN_REVOKE").contains("token " + tokenId);
     }
 
     @Test

@@ -65,7 +65,7 @@ public class TokenController {
         if (!problems.isEmpty()) {
             return Mono.error(ReleaseProblem.invalid(problems));
         }
-        return tokens.create(body.name(), role.get(), caller.name())
+        return tokens.create(body.name(), role.get(), caller.actor())
                 .map(issued -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/tokens/" + issued.token().id()))
                         .header("Cache-Control", "no-store")
@@ -79,8 +79,8 @@ public class TokenController {
     }
 
     @DeleteMapping("/{id}")
-    public Mono<ResponseEntity<Void>> revoke(@PathVariable UUID id) {
-        return tokens.revoke(id).flatMap(done -> done
+    public Mono<ResponseEntity<Void>> revoke(@PathVariable UUID id, @AuthenticationPrincipal ApiPrincipal caller) {
+        return tokens.revoke(id, caller.actor()).flatMap(done -> done
                 ? Mono.just(ResponseEntity.noContent().<Void>build())
                 : Mono.error(ReleaseProblem.notFound("no active token " + id)));
     }

@@ -51,7 +51,8 @@ public class AuditRepository {
         List<String> where = new ArrayList<>();
         List<Object[]> binds = new ArrayList<>();
         add(where, binds, "actor_kind = :channel", "channel", q.channel());
-        add(where, binds, "actor ilike :actor", "actor", q.actor() == null ? null : "%" + q.actor() + "%");
+        add(where, binds, "actor ilike :actor escape '\\'", "actor",
+                q.actor() == null ? null : "%" + literal(q.actor()) + "%");
         add(where, binds, "application = :application", "application", q.application());
         add(where, binds, "environment = :environment", "environment", q.environment());
         add(where, binds, "outcome = :outcome", "outcome", q.outcome());
@@ -86,6 +87,11 @@ public class AuditRepository {
                 row.get("application", String.class), row.get("environment", String.class),
                 row.get("release_id", UUID.class), row.get("reason", String.class), row.get("detail", String.class),
                 row.get("address", String.class));
+    }
+
+    /** The person's text is matched as typed: % and _ are not wildcards here. */
+    private static String literal(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static String truncate(String s) {

@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code rollgate.console.*}: who may use the console and as what. {@code roles} maps a role (viewer,
- * release-manager, admin) to identities: a login, {@code email:<address>} or {@code group:<name>} (from
- * {@code group-claim}). {@code users} are extra local accounts for form login; their passwords are
+ * release-manager, admin) to identities: a GitHub login or OIDC subject ({@code sub}), {@code email:<address>}
+ * (verified addresses only) or {@code group:<name>} (from {@code group-claim}). Nobody else gets in unless
+ * {@code unknown-users} names a role. {@code users} are extra local accounts for form login; their passwords are
  * Spring Security encoded strings ({@code {bcrypt}...}; {@code {noop}...} only for tests).
  */
 @ConfigurationProperties("rollgate.console")
@@ -17,7 +18,7 @@ public record ConsoleProperties(
         String adminPassword,
         Map<String, LocalUser> users,
         Map<String, List<String>> roles,
-        @DefaultValue("viewer") String unknownUsers,
+        @DefaultValue("refuse") String unknownUsers,
         @DefaultValue("groups") String groupClaim,
         @DefaultValue("production") List<String> confirmByName) {
 

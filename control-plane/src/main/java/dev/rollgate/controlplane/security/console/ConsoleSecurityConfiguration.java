@@ -111,7 +111,7 @@ public class ConsoleSecurityConfiguration {
             RedirectServerAuthenticationFailureHandler denied = new RedirectServerAuthenticationFailureHandler(
                     "/login?denied");
             http.oauth2Login(login -> login.authenticationFailureHandler((exchange, e) -> {
-                log.info("console login refused: {}", e.getMessage());
+                log.info("console login refused: {}", MappedUsers.printable(e.getMessage()));
                 return denied.onAuthenticationFailure(exchange, e);
             }));
             http.formLogin(ServerHttpSecurity.FormLoginSpec::disable);

@@ -29,10 +29,14 @@ public final class MappedUsers {
         OidcReactiveOAuth2UserService delegate = new OidcReactiveOAuth2UserService();
         return request -> delegate.loadUser(request).flatMap(user -> {
             Map<String, Object> claims = user.getClaims();
-            String login = first(claims, "preferred_username", "login", "email", "sub");
-            return role(mapper, login, (String) claims.get("email"), groups(claims.get(groupClaim)))
+            // preferred_username is neither unique nor stable in OIDC and many issuers let people edit it, and an
+            // unverified email can be anyone's: roles (and the name in the audit log) rest on sub and verified
+            // email only.
+            String email = Boolean.TRUE.equals(claims.get("email_verified")) ? (String) claims.get("email") : null;
+            String subject = (String) claims.get("sub");
+            return role(mapper, subject, email, groups(claims.get(groupClaim)))
                     .map(role -> (OidcUser) new DefaultOidcUser(role.authorities(), user.getIdToken(),
-                            user.getUserInfo(), nameKey(claims)));
+                            user.getUserInfo(), email != null ? "email" : "sub"));
         });
     }
 
@@ -52,16 +56,12 @@ public final class MappedUsers {
     private static Mono<Role> role(RoleMapper mapper, String login, String email, Collection<String> groups) {
         return Mono.justOrEmpty(mapper.roleOf(login, email, groups)).switchIfEmpty(Mono.error(
                 new OAuth2AuthenticationException(new OAuth2Error("access_denied",
-                        "'" + login + "' has no Rollgate role; ask an admin to grant one", null))));
+                        "'" + printable(login) + "' has no Rollgate role; ask an admin to grant one", null))));
     }
 
-    private static String nameKey(Map<String, Object> claims) {
-        for (String key : List.of("preferred_username", "email", "sub")) {
-            if (claims.get(key) instanceof String s && !s.isBlank()) {
-                return key;
-            }
-        }
-        return "sub";
+    /** Identity strings come from the provider and end up in logs: no control characters. */
+    static String printable(String s) {
+        return s == null ? null : s.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String first(Map<String, Object> attributes, String... keys) {
