@@ -8,8 +8,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
 
 /** The login page: the configured identity providers, or the local account form when there are none. */
 @Controller
@@ -23,11 +23,14 @@ public class LoginController {
         }
     }
 
+    /** The outcome arrives as a bare query flag (/login?error, ?denied, ?locked, ?logout). */
     @GetMapping("/login")
-    public Rendering login(@RequestParam(required = false) String error, @RequestParam(required = false) String denied,
-                           @RequestParam(required = false) String logout) {
+    public Rendering login(ServerWebExchange exchange) {
+        var flags = exchange.getRequest().getQueryParams();
         return Rendering.view("login").modelAttribute("providers", providers)
-                .modelAttribute("failed", error != null).modelAttribute("denied", denied != null)
-                .modelAttribute("loggedOut", logout != null).build();
+                .modelAttribute("failed", flags.containsKey("error"))
+                .modelAttribute("denied", flags.containsKey("denied"))
+                .modelAttribute("locked", flags.containsKey("locked"))
+                .modelAttribute("loggedOut", flags.containsKey("logout")).build();
     }
 }

@@ -70,6 +70,20 @@ class ConsoleSecurityTests {
         assertThat(ConsoleSession.attempt(http, "manny", "wrong")).isEqualTo("/login?error");
         assertThat(ConsoleSession.attempt(http, "nobody", "manager-secret-1")).isEqualTo("/login?error");
         assertThat(ConsoleSession.attempt(http, "manny", "manager-secret-1")).isEqualTo("/");
+        http.get().uri("/login?error").exchange().expectBody(String.class)
+                .value(body -> assertThat(body).contains("Wrong user name or password"));
+        http.get().uri("/login").exchange().expectBody(String.class)
+                .value(body -> assertThat(body).doesNotContain("Wrong user name or password"));
+    }
+
+    @Test
+    void locksAnAccountThatKeepsGettingThePasswordWrong() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(ConsoleSession.attempt(http, "guesswork", "wrong-" + i)).isEqualTo("/login?error");
+        }
+        assertThat(ConsoleSession.attempt(http, "guesswork", "wrong-6")).isEqualTo("/login?locked");
+        http.get().uri("/login?locked").exchange().expectBody(String.class)
+                .value(body -> assertThat(body).contains("Too many failed logins"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -83,7 +84,7 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, ConsoleAccounts accounts,
+    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, ConsoleAccounts accounts, Clock clock,
                                            ObjectProvider<ReactiveClientRegistrationRepository> providers) {
         boolean oauth2 = providers.getIfAvailable() != null;
         RedirectServerLogoutSuccessHandler loggedOut = new RedirectServerLogoutSuccessHandler();
@@ -117,9 +118,16 @@ public class ConsoleSecurityConfiguration {
             http.formLogin(ServerHttpSecurity.FormLoginSpec::disable);
             http.exceptionHandling(e -> e.authenticationEntryPoint((exchange, ex) -> redirect(exchange, "/login")));
         } else {
-            http.formLogin(form -> form.loginPage("/login")
-                    .authenticationManager(new org.springframework.security.authentication
-                            .UserDetailsRepositoryReactiveAuthenticationManager(accounts)));
+            LoginThrottle throttled = new LoginThrottle(new org.springframework.security.authentication
+                    .UserDetailsRepositoryReactiveAuthenticationManager(accounts), clock);
+            RedirectServerAuthenticationFailureHandler wrong = new RedirectServerAuthenticationFailureHandler(
+                    "/login?error");
+            RedirectServerAuthenticationFailureHandler locked = new RedirectServerAuthenticationFailureHandler(
+                    "/login?locked");
+            http.formLogin(form -> form.loginPage("/login").authenticationManager(throttled)
+                    .authenticationFailureHandler((exchange, e) -> e instanceof LockedException
+                            ? locked.onAuthenticationFailure(exchange, e)
+                            : wrong.onAuthenticationFailure(exchange, e)));
         }
         return http.build();
     }
