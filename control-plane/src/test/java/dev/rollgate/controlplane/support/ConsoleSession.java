@@ -29,33 +29,28 @@ public final class ConsoleSession {
 
     /** Where the login form sends the browser: "/" when it worked, "/login?error" when not. */
     public static String attempt(WebTestClient http, String user, String password) {
-        ConsoleSession s = new ConsoleSession(http);
-        s.remember(http.get().uri("/login").exchange().expectStatus().isOk().expectBody(String.class).returnResult());
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("username", user);
-        form.add("password", password);
-        form.add("_csrf", s.csrf);
-        return String.valueOf(http.post().uri("/login").cookie("SESSION", s.session)
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(BodyInserters.fromFormData(form))
-                .exchange().expectStatus().isFound().expectBody().returnResult().getResponseHeaders().getLocation());
+        return String.valueOf(new ConsoleSession(http).submitLogin(user, password).getResponseHeaders().getLocation());
     }
 
     public static ConsoleSession login(WebTestClient http, String user, String password) {
         ConsoleSession s = new ConsoleSession(http);
-        EntityExchangeResult<String> page = http.get().uri("/login").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult();
-        s.remember(page);
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("username", user);
-        form.add("password", password);
-        form.add("_csrf", s.csrf);
-        EntityExchangeResult<byte[]> result = http.post().uri("/login").cookie("SESSION", s.session)
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(BodyInserters.fromFormData(form))
-                .exchange().expectStatus().isFound().expectBody().returnResult();
+        EntityExchangeResult<byte[]> result = s.submitLogin(user, password);
         assertThat(result.getResponseHeaders().getLocation()).hasToString("/");
         s.remember(result);
         s.get("/");
         return s;
+    }
+
+    /** The login page, then its form posted with the page's session and CSRF token. */
+    private EntityExchangeResult<byte[]> submitLogin(String user, String password) {
+        remember(http.get().uri("/login").exchange().expectStatus().isOk().expectBody(String.class).returnResult());
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("username", user);
+        form.add("password", password);
+        form.add("_csrf", csrf);
+        return http.post().uri("/login").cookie("SESSION", session)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(BodyInserters.fromFormData(form))
+                .exchange().expectStatus().isFound().expectBody().returnResult();
     }
 
     public String get(String uri) {
