@@ -25,6 +25,9 @@ import reactor.core.publisher.Mono;
 public class TokenService {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.regex.Pattern NAME =
+            java.util.regex.Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
+    public static final String NAME_RULE = "1 to 64 letters, digits, spaces, '.', '_' or '-'";
 
     private final ApiTokenRepository tokens;
     private final Clock clock;
@@ -43,6 +46,10 @@ public class TokenService {
         public String toString() {
             return "Issued[" + token + ", secret=***]";
         }
+    }
+
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     /** The token and its audit entry are stored together: no token exists that the audit log does not show. */

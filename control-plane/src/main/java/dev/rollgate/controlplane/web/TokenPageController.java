@@ -3,7 +3,6 @@ package dev.rollgate.controlplane.web;
 import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -21,8 +20,6 @@ import reactor.core.publisher.Mono;
 /** Admins issue and revoke API tokens; a new token's secret is shown on the response page once. */
 @Controller
 public class TokenPageController {
-
-    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
 
     private final TokenService tokens;
 
@@ -42,8 +39,8 @@ public class TokenPageController {
         return exchange.getFormData().flatMap(form -> {
             String name = Forms.text(form.getFirst("name"));
             var role = Role.parse(form.getFirst("role"));
-            if (name == null || !NAME.matcher(name).matches()) {
-                return page(null, "Name: 1 to 64 letters, digits, spaces, '.', '_' or '-'.", name,
+            if (!TokenService.validName(name)) {
+                return page(null, "Name: " + TokenService.NAME_RULE + ".", name,
                         HttpStatus.UNPROCESSABLE_CONTENT);
             }
             if (role.isEmpty()) {

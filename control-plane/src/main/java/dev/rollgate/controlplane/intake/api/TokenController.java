@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -30,8 +29,6 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/api/tokens")
 public class TokenController {
 
-    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$");
-
     private final TokenService tokens;
 
     public TokenController(TokenService tokens) {
@@ -55,8 +52,8 @@ public class TokenController {
     public Mono<ResponseEntity<CreatedToken>> create(@RequestBody Requests.CreateToken body,
                                                      @AuthenticationPrincipal ApiPrincipal caller) {
         List<FieldProblem> problems = new java.util.ArrayList<>();
-        if (body == null || body.name() == null || !NAME.matcher(body.name()).matches()) {
-            problems.add(new FieldProblem("name", "must be 1 to 64 letters, digits, spaces, '.', '_' or '-'"));
+        if (body == null || !TokenService.validName(body.name())) {
+            problems.add(new FieldProblem("name", "must be " + TokenService.NAME_RULE));
         }
         var role = body == null ? java.util.Optional.<Role>empty() : Role.parse(body.role());
         if (role.isEmpty()) {
