@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.analysis;
 
+import dev.rollgate.controlplane.policy.GateKind;
+
 import java.time.Instant;
 
 /**

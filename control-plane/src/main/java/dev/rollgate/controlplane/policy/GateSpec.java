@@ -2,7 +2,7 @@ package dev.rollgate.controlplane.policy;
 
 import java.time.Duration;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 
 /**
  * One gate: the share of bad events that may not be exceeded over {@code window}, and the sample a PASS needs.

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.policy.RollgateProperties.AnalysisProperties;
 import dev.rollgate.controlplane.policy.RollgateProperties.ApplicationProperties;
 import dev.rollgate.controlplane.policy.RollgateProperties.EnvironmentProperties;

@@ -4,9 +4,9 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.platform.Target;
-import dev.rollgate.controlplane.platform.TrafficRouter;
-import dev.rollgate.controlplane.platform.Workloads;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
+import dev.rollgate.controlplane.release.port.Workloads;
 import dev.rollgate.controlplane.release.Effect.ApplyTrack;
 import dev.rollgate.controlplane.release.Effect.Route;
 import dev.rollgate.controlplane.release.Effect.ScaleToZero;

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.rollgate.controlplane.analysis.Measurement;
-import dev.rollgate.controlplane.analysis.SmokeChecker.SmokeResult;
-import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.release.port.SmokeChecker.SmokeResult;
+import dev.rollgate.controlplane.release.port.TrackStatus;
 
 /**
  * What the reconciler saw on one tick. {@code measurements} is empty and {@code smoke} null when the machine

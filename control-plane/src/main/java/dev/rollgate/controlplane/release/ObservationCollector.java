@@ -6,15 +6,15 @@ import java.util.Set;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.analysis.GateEvaluator;
+import dev.rollgate.controlplane.release.GateEvaluator;
 import dev.rollgate.controlplane.analysis.Measurement;
-import dev.rollgate.controlplane.analysis.SmokeChecker;
-import dev.rollgate.controlplane.analysis.SmokeChecker.SmokeResult;
-import dev.rollgate.controlplane.metrics.MetricsProvider;
-import dev.rollgate.controlplane.platform.Target;
-import dev.rollgate.controlplane.platform.TrackStatus;
-import dev.rollgate.controlplane.platform.TrafficRouter;
-import dev.rollgate.controlplane.platform.Workloads;
+import dev.rollgate.controlplane.release.port.SmokeChecker;
+import dev.rollgate.controlplane.release.port.SmokeChecker.SmokeResult;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrackStatus;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
+import dev.rollgate.controlplane.release.port.Workloads;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Environment;
 import reactor.core.publisher.Mono;

@@ -16,7 +16,7 @@ import java.util.UUID;
 
 import dev.rollgate.controlplane.analysis.Measurement;
 import dev.rollgate.controlplane.analysis.Verdict;
-import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.Effect.ApplyTrack;
 import dev.rollgate.controlplane.release.Effect.Route;
 import dev.rollgate.controlplane.release.Effect.ScaleToZero;

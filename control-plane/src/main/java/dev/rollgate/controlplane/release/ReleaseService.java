@@ -15,8 +15,8 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 
-import dev.rollgate.controlplane.notify.EventPublisher;
-import dev.rollgate.controlplane.platform.PlatformRegistry;
+import dev.rollgate.controlplane.release.EventPublisher;
+import dev.rollgate.controlplane.release.PlatformRegistry;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Environment;
 import dev.rollgate.controlplane.policy.Policies;
@@ -37,12 +37,12 @@ public class ReleaseService {
     private final EventPublisher publisher;
     private final ReconcileNudges nudges;
     private final Clock clock;
-    private final List<dev.rollgate.controlplane.platform.TargetFacts> facts;
+    private final List<dev.rollgate.controlplane.release.port.TargetFacts> facts;
     private final AuditTrail audit;
 
     public ReleaseService(Policies policies, PlatformRegistry platforms, ReleaseRepository releases,
                           IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock,
-                          List<dev.rollgate.controlplane.platform.TargetFacts> facts, AuditTrail audit) {
+                          List<dev.rollgate.controlplane.release.port.TargetFacts> facts, AuditTrail audit) {
         this.facts = List.copyOf(facts);
         this.audit = audit;
         this.policies = policies;
@@ -145,7 +145,7 @@ public class ReleaseService {
                     Revision candidate = new Revision(request.version(), request.image() == null ? app.image()
                             : request.image(), request.config());
                     Plan plan = Plans.plan(env, previous.isPresent(), fastPath);
-                    var target = new dev.rollgate.controlplane.platform.Target(app.name(), env.name(), env.namespace());
+                    var target = new dev.rollgate.controlplane.release.port.Target(app.name(), env.name(), env.namespace());
                     Map<String, Object> known = new LinkedHashMap<>();
                     facts.forEach(f -> known.putAll(f.facts(target)));
                     Decision d = ReleaseMachine.create(UUID.randomUUID(), app.name(), env.name(), candidate,

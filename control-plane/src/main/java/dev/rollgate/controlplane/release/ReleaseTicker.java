@@ -8,12 +8,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.metrics.MetricsProvider;
-import dev.rollgate.controlplane.notify.EventPublisher;
-import dev.rollgate.controlplane.platform.PlatformRegistry;
-import dev.rollgate.controlplane.platform.Target;
-import dev.rollgate.controlplane.platform.TrafficRouter;
-import dev.rollgate.controlplane.platform.Workloads;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
+import dev.rollgate.controlplane.release.EventPublisher;
+import dev.rollgate.controlplane.release.PlatformRegistry;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
+import dev.rollgate.controlplane.release.port.Workloads;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Environment;
 import dev.rollgate.controlplane.policy.Policies;

@@ -7,7 +7,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.rollgate.controlplane.notify.EventPublisher;
+import dev.rollgate.controlplane.release.EventPublisher;
 import reactor.core.publisher.Flux;
 
 /**

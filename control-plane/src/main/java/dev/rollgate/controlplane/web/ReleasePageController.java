@@ -133,7 +133,7 @@ public class ReleasePageController {
         static ChartData of(List<Measurement> measurements) {
             Map<String, Series> gates = new java.util.LinkedHashMap<>();
             for (Measurement m : measurements) {
-                if (m.value() == null || m.gate() == dev.rollgate.controlplane.analysis.GateKind.SMOKE) {
+                if (m.value() == null || m.gate() == dev.rollgate.controlplane.policy.GateKind.SMOKE) {
                     continue;
                 }
                 Series s = gates.computeIfAbsent(m.gate().id(), g -> new Series(m.gate().unit(), m.threshold(),

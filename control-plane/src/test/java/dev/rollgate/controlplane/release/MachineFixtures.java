@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.analysis.Measurement;
-import dev.rollgate.controlplane.analysis.SmokeChecker.SmokeResult;
+import dev.rollgate.controlplane.release.port.SmokeChecker.SmokeResult;
 import dev.rollgate.controlplane.analysis.Verdict;
-import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.Effect.ApplyTrack;
 import dev.rollgate.controlplane.release.Effect.Route;
 import dev.rollgate.controlplane.release.Effect.ScaleToZero;

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.analysis.Measurement;
 import dev.rollgate.controlplane.analysis.Verdict;
-import dev.rollgate.controlplane.metrics.Sample;
-import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.release.port.Sample;
+import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.ReleaseEvent.Type;
 import dev.rollgate.controlplane.release.persistence.EventRepository;
 import dev.rollgate.controlplane.release.persistence.MeasurementRepository;

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.analysis.SmokeChecker.SmokeResult;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.SmokeChecker.SmokeResult;
 import dev.rollgate.controlplane.analysis.Verdict;
-import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.MachineFixtures.Platform;
 import dev.rollgate.controlplane.release.ReleaseEvent.Type;
 

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 
-import dev.rollgate.controlplane.analysis.SmokeChecker.SmokeResult;
+import dev.rollgate.controlplane.release.port.SmokeChecker.SmokeResult;
 import dev.rollgate.controlplane.analysis.Verdict;
 import dev.rollgate.controlplane.release.MachineFixtures.Platform;
 import net.jqwik.api.Arbitraries;

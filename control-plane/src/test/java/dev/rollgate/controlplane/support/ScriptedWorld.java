@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.metrics.Sample;
-import dev.rollgate.controlplane.platform.TrackStatus;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.Sample;
+import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
 import dev.rollgate.controlplane.release.Weights;

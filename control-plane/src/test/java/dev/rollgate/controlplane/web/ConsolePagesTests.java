@@ -15,7 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.release.Actor;
 import dev.rollgate.controlplane.release.Command;
 import dev.rollgate.controlplane.release.Release;

@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.intake.github;
 
+import dev.rollgate.controlplane.notify.github.GitHubProperties;
+
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.intake.github;
 
+import dev.rollgate.controlplane.notify.github.GitHubProperties;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.notify.EventPublisher;
+import dev.rollgate.controlplane.release.EventPublisher;
 import dev.rollgate.controlplane.release.ReleaseEvent;
 import reactor.core.Disposable;
 import reactor.core.Disposables;

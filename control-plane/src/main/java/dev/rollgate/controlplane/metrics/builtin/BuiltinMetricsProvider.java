@@ -2,9 +2,9 @@ package dev.rollgate.controlplane.metrics.builtin;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.metrics.GateQuery;
-import dev.rollgate.controlplane.metrics.MetricsProvider;
-import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.release.port.GateQuery;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
+import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.metrics.builtin.TrafficStats.Window;
 import reactor.core.publisher.Mono;
 

@@ -2,7 +2,7 @@ package dev.rollgate.controlplane.metrics.builtin;
 
 import java.time.Duration;
 
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 
 /**

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.metrics.prometheus.PrometheusProperties.Selection;
 import dev.rollgate.controlplane.metrics.prometheus.QueryTemplates.Queries;
 

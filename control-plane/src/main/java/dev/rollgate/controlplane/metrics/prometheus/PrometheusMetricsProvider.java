@@ -11,10 +11,10 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.metrics.GateQuery;
-import dev.rollgate.controlplane.metrics.MetricsProvider;
-import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.GateQuery;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
+import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.metrics.prometheus.PrometheusEnvironments.Gate;
 import dev.rollgate.controlplane.metrics.prometheus.PromqlTemplate.Values;
 import dev.rollgate.controlplane.policy.Policies;

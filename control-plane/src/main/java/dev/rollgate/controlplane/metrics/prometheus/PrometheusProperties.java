@@ -12,7 +12,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.metrics.prometheus.QueryTemplates.Queries;
 
 /**

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.rollgate.controlplane.metrics.GateQuery;
+import dev.rollgate.controlplane.release.port.GateQuery;
 
 /**
  * A PromQL query with {@code {{placeholders}}}. Label-value placeholders are accepted only inside a double-quoted

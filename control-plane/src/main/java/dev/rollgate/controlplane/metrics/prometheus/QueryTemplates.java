@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 
 /**
  * The shipped PromQL for each gate, one set per metric source. Every gate is a pair of counts over the window

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.intake.github.GitHubProperties;
-import dev.rollgate.controlplane.notify.Notifier;
+import dev.rollgate.controlplane.notify.github.GitHubProperties;
+import dev.rollgate.controlplane.release.port.Notifier;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Policies;
 import dev.rollgate.controlplane.policy.RollgateProperties;

@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.notify.Notifier;
+import dev.rollgate.controlplane.release.port.Notifier;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseEvent;
 import reactor.core.publisher.Mono;

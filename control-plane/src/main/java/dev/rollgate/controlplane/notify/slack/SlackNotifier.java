@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.rollgate.controlplane.notify.Notifier;
+import dev.rollgate.controlplane.release.port.Notifier;
 import dev.rollgate.controlplane.notify.slack.SlackCalls.Posted;
 import dev.rollgate.controlplane.notify.slack.SlackMessages.Message;
 import dev.rollgate.controlplane.release.Release;

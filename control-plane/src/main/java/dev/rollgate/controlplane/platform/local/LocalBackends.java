@@ -2,7 +2,7 @@ package dev.rollgate.controlplane.platform.local;
 
 import java.util.Optional;
 
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 
 /** Where each track of a target is served right now: kept by the local workloads, read by the proxy. */

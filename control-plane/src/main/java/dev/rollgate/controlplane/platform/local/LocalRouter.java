@@ -17,8 +17,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.rollgate.controlplane.metrics.builtin.TrafficStats;
-import dev.rollgate.controlplane.platform.Target;
-import dev.rollgate.controlplane.platform.TrafficRouter;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.platform.local.proxy.WeightedProxy;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Environment;

@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.analysis.SmokeChecker;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.SmokeChecker;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

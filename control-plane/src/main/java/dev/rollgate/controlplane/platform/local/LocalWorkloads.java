@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.platform.Target;
-import dev.rollgate.controlplane.platform.TrackStatus;
-import dev.rollgate.controlplane.platform.Workloads;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrackStatus;
+import dev.rollgate.controlplane.release.port.Workloads;
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
 import reactor.core.Disposable;

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.analysis.Measurement;
 import dev.rollgate.controlplane.analysis.Verdict;
 import reactor.core.publisher.Flux;

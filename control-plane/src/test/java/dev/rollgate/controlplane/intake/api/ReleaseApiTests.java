@@ -97,7 +97,7 @@ class ReleaseApiTests {
     void aReleaseManagerStartsAReleaseAndEveryCommandRecordsWhoAsked() {
         driver.establish("svc-n", "staging", "n-1.0.0");
         ScriptedWorld.INSTANCE.script("n-1.1.0", new ScriptedWorld.Behaviour(true, false,
-                gate -> new dev.rollgate.controlplane.metrics.Sample(0, 10, 0.0), List.of()));
+                gate -> new dev.rollgate.controlplane.release.port.Sample(0, 10, 0.0), List.of()));
         String manager = token("release-manager");
 
         ReleaseView created = post(manager, "/api/releases", Map.of("application", "svc-n", "environment", "staging",
@@ -170,7 +170,7 @@ class ReleaseApiTests {
     void twentyParallelStartsForOneTargetCreateExactlyOneRelease() {
         driver.establish("svc-p", "staging", "p-1.0.0");
         ScriptedWorld.INSTANCE.script("p-2.0.0", new ScriptedWorld.Behaviour(true, false,
-                gate -> new dev.rollgate.controlplane.metrics.Sample(0, 10, 0.0), List.of()));
+                gate -> new dev.rollgate.controlplane.release.port.Sample(0, 10, 0.0), List.of()));
         String manager = token("release-manager");
         WebClient client = WebClient.create("http://127.0.0.1:" + port);
 

@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.intake.github;
 
+import dev.rollgate.controlplane.notify.github.GitHubProperties;
+
 import static dev.rollgate.controlplane.support.GitHubWebhooks.deliver;
 import static dev.rollgate.controlplane.support.GitHubWebhooks.delivery;
 import static dev.rollgate.controlplane.support.GitHubWebhooks.fixture;

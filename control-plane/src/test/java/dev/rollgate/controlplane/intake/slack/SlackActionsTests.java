@@ -24,7 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.BodyInserters;
 
-import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.notify.slack.SlackCalls;
 import dev.rollgate.controlplane.notify.slack.SlackProperties;
 import dev.rollgate.controlplane.release.Actor;

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.metrics.GateQuery;
-import dev.rollgate.controlplane.metrics.Sample;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.GateQuery;
+import dev.rollgate.controlplane.release.port.Sample;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -31,11 +31,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
 import dev.rollgate.controlplane.RollgateApplication;
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.analysis.Measurement;
 import dev.rollgate.controlplane.analysis.Verdict;
-import dev.rollgate.controlplane.metrics.GateQuery;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.GateQuery;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.NewRelease;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseEvent;

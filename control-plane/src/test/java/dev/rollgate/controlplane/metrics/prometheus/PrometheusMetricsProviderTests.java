@@ -16,13 +16,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.metrics.GateQuery;
-import dev.rollgate.controlplane.metrics.Sample;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.GateQuery;
+import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.metrics.prometheus.PrometheusProperties.Endpoint;
 import dev.rollgate.controlplane.metrics.prometheus.PrometheusProperties.Selection;
 import dev.rollgate.controlplane.metrics.prometheus.QueryTemplates.Queries;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 import reactor.test.StepVerifier;
 

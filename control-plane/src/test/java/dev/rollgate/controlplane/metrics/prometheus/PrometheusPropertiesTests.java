@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-import dev.rollgate.controlplane.analysis.GateKind;
+import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.metrics.prometheus.PrometheusProperties.Endpoint;
 import dev.rollgate.controlplane.metrics.prometheus.QueryTemplates.Queries;
 

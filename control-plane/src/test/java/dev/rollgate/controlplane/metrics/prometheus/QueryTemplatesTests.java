@@ -9,11 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.metrics.GateQuery;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.GateQuery;
 import dev.rollgate.controlplane.metrics.prometheus.PromqlTemplate.Values;
 import dev.rollgate.controlplane.metrics.prometheus.QueryTemplates.Queries;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 
 class QueryTemplatesTests {

@@ -11,7 +11,7 @@ import org.mockito.Mockito;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
 
-import dev.rollgate.controlplane.intake.github.GitHubProperties;
+import dev.rollgate.controlplane.notify.github.GitHubProperties;
 import dev.rollgate.controlplane.policy.Policies;
 import dev.rollgate.controlplane.policy.RollgateProperties;
 

@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.rollgate.controlplane.RollgateApplication;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Command;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseEvent;

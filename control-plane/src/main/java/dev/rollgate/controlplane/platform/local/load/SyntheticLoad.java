@@ -15,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.platform.local.LocalProperties;
 import dev.rollgate.controlplane.platform.local.LocalRouter;
 import io.netty.channel.ChannelOption;
@@ -33,7 +33,7 @@ import reactor.netty.resources.ConnectionProvider;
  * Started when the application is ready (the proxies are up by then) and stopped before the proxies are.
  */
 @Component
-public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.platform.TargetFacts {
+public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.release.port.TargetFacts {
 
     /** Slow or stuck backends must not make the load pile up; ticks beyond this many in flight are dropped. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 32;

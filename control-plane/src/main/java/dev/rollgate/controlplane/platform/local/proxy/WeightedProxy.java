@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.rollgate.controlplane.metrics.builtin.TrafficStats;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.platform.local.LocalBackends;
 import dev.rollgate.controlplane.platform.local.LocalBackends.Backend;
 import dev.rollgate.controlplane.release.Track;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.platform.local.LocalBackends;
 import dev.rollgate.controlplane.release.Track;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.rollgate.controlplane.metrics.builtin.SlidingTrafficStats;
 import dev.rollgate.controlplane.metrics.builtin.TrafficStats.Window;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.platform.local.LocalRouter;
 import dev.rollgate.controlplane.platform.local.proxy.ProxyClient.Reply;
 import dev.rollgate.controlplane.release.Track;

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rollgate.controlplane.metrics.builtin.SlidingTrafficStats;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.platform.local.LocalRouter;
 import dev.rollgate.controlplane.release.Track;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

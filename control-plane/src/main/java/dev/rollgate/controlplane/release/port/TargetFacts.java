@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.platform;
+package dev.rollgate.controlplane.release.port;
 
 import java.util.Map;
 

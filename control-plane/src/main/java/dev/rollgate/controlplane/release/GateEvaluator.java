@@ -1,4 +1,12 @@
-package dev.rollgate.controlplane.analysis;
+package dev.rollgate.controlplane.release;
+
+import dev.rollgate.controlplane.policy.GateKind;
+
+import dev.rollgate.controlplane.analysis.GateMath;
+
+import dev.rollgate.controlplane.analysis.Verdict;
+
+import dev.rollgate.controlplane.analysis.Measurement;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,10 +14,10 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.metrics.GateQuery;
-import dev.rollgate.controlplane.metrics.MetricsProvider;
-import dev.rollgate.controlplane.metrics.Sample;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.GateQuery;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
+import dev.rollgate.controlplane.release.port.Sample;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.policy.AnalysisPolicy;
 import dev.rollgate.controlplane.policy.GateSpec;
 import dev.rollgate.controlplane.release.Track;

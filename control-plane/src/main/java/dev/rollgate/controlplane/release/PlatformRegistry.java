@@ -1,4 +1,8 @@
-package dev.rollgate.controlplane.platform;
+package dev.rollgate.controlplane.release;
+
+import dev.rollgate.controlplane.release.port.TrafficRouter;
+
+import dev.rollgate.controlplane.release.port.Workloads;
 
 import java.util.List;
 import java.util.Map;
@@ -8,7 +12,7 @@ import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.metrics.MetricsProvider;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
 import dev.rollgate.controlplane.policy.Environment;
 
 /** Finds the adapters an environment names; an environment whose adapters are missing cannot take releases. */

@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.notify;
+package dev.rollgate.controlplane.release.port;
 
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseEvent;

@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.metrics;
+package dev.rollgate.controlplane.release.port;
 
 /** Counts over a gate's window; {@code display} is the human value (error rate %, p99 ms), null if unknown. */
 public record Sample(long bad, long total, Double display) {

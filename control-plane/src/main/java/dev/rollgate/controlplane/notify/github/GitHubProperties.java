@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.intake.github;
+package dev.rollgate.controlplane.notify.github;
 
 import java.time.Duration;
 

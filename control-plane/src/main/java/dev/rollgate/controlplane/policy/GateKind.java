@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.analysis;
+package dev.rollgate.controlplane.policy;
 
 /** The gates of the deployment spec's rollback criteria; each is a share of bad events. */
 public enum GateKind {

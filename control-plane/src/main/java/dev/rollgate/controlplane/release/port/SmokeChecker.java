@@ -1,8 +1,8 @@
-package dev.rollgate.controlplane.analysis;
+package dev.rollgate.controlplane.release.port;
 
 import java.util.List;
 
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 import reactor.core.publisher.Mono;
 

@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.metrics;
+package dev.rollgate.controlplane.release.port;
 
 import reactor.core.publisher.Mono;
 

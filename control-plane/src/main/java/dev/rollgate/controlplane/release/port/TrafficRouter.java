@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.platform;
+package dev.rollgate.controlplane.release.port;
 
 import dev.rollgate.controlplane.release.Weights;
 import reactor.core.publisher.Mono;

@@ -1,4 +1,6 @@
-package dev.rollgate.controlplane.notify;
+package dev.rollgate.controlplane.release;
+
+import dev.rollgate.controlplane.release.port.Notifier;
 
 import java.util.List;
 

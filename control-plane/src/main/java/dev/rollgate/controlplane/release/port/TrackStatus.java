@@ -1,4 +1,4 @@
-package dev.rollgate.controlplane.platform;
+package dev.rollgate.controlplane.release.port;
 
 /**
  * What a track runs. {@code version} is the revision the ready replicas serve (null when none);

@@ -1,9 +1,9 @@
-package dev.rollgate.controlplane.metrics;
+package dev.rollgate.controlplane.release.port;
 
 import java.time.Duration;
 
-import dev.rollgate.controlplane.analysis.GateKind;
-import dev.rollgate.controlplane.platform.Target;
+import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 
 /** What to measure: one gate of one track running {@code version}, over {@code window}. */

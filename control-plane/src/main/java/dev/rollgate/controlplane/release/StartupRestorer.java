@@ -1,0 +1,93 @@
+package dev.rollgate.controlplane.release;
+
+import java.util.EnumSet;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.release.port.RestoredOnStart;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.Workloads;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * After a start, each target of a platform that asks for it ({@link RestoredOnStart}) serves its last good version
+ * again; one that never had a release gets the platform's bootstrap build so a fresh installation answers at once.
+ * Where a release is mid-flight and owns the stable track (rolling, promotion, rollback), the reconciler restores it.
+ */
+@Component
+public class StartupRestorer {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupRestorer.class);
+    private static final EnumSet<ReleaseState> STABLE_UNTOUCHED = EnumSet.of(ReleaseState.PENDING,
+            ReleaseState.DEPLOYING, ReleaseState.PROGRESSING, ReleaseState.PAUSED);
+
+    private final List<RestoredOnStart> platforms;
+    private final Policies policies;
+    private final PlatformRegistry registry;
+    private final ReleaseRepository releases;
+    private final ReleaseService service;
+
+    public StartupRestorer(List<RestoredOnStart> platforms, Policies policies, PlatformRegistry registry,
+                           ReleaseRepository releases, ReleaseService service) {
+        this.platforms = List.copyOf(platforms);
+        this.policies = policies;
+        this.registry = registry;
+        this.releases = releases;
+        this.service = service;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void restore() {
+        Flux.fromIterable(platforms)
+                .flatMap(p -> Flux.fromIterable(p.targets()).flatMap(t -> restore(t, p)
+                        .onErrorResume(e -> {
+                            log.warn("cannot restore {}: {}", t.key(), e.toString());
+                            return Mono.empty();
+                        })))
+                .subscribe();
+    }
+
+    private Mono<Void> restore(Target target, RestoredOnStart platform) {
+        Workloads workloads = policies.environment(target.environment()).flatMap(registry::workloads).orElse(null);
+        if (workloads == null) {
+            return Mono.empty();
+        }
+        Mono<Release> active = releases.findActive(target.application(), target.environment());
+        return active.map(a -> a.plan().strategy().sideBySide() && STABLE_UNTOUCHED.contains(a.state()))
+                .map(stableIsOurs -> stableIsOurs ? restoreStable(target, workloads).then() : Mono.<Void>empty())
+                .defaultIfEmpty(Mono.defer(() -> restoreStable(target, workloads)
+                        .flatMap(restored -> restored ? Mono.<Void>empty() : bootstrap(target, platform))))
+                .flatMap(m -> m);
+    }
+
+    /** True when there was a last good version to bring back. */
+    private Mono<Boolean> restoreStable(Target target, Workloads workloads) {
+        return releases.lastSucceeded(target.application(), target.environment())
+                .flatMap(last -> {
+                    Revision revision = last.candidate();
+                    log.info("restoring {} {} on the stable track", target.key(), revision.version());
+                    return workloads.apply(target, Track.STABLE, revision).thenReturn(true);
+                })
+                .defaultIfEmpty(false);
+    }
+
+    private Mono<Void> bootstrap(Target target, RestoredOnStart platform) {
+        String version = platform.bootstrapVersion().filter(v -> !v.isBlank()).orElse(null);
+        if (version == null) {
+            return Mono.empty();
+        }
+        return releases.hasAny(target.application(), target.environment())
+                .filter(any -> !any)
+                .flatMap(none -> service.bootstrap(target.application(), target.environment(), version))
+                .doOnNext(created -> log.info("bootstrapping {} with the bundled build as {}", target.key(), version))
+                .then();
+    }
+}
