@@ -100,6 +100,7 @@ public class Policies {
             problems.add(at + ".strategy: must be one of " + STRATEGIES + ", got '" + p.strategy() + "'");
         }
         positive(at + ".ready-timeout", p.readyTimeout(), problems);
+        positive(at + ".restore-timeout", p.restoreTimeout(), problems);
         DeliveryPolicy policy = policy(at, p, problems);
         AnalysisPolicy analysis = analysis(at + ".analysis", p.analysis(), problems);
         if (problems.size() > before) {
@@ -107,7 +108,7 @@ public class Policies {
         }
         String requires = p.requires() == null || p.requires().isBlank() ? null : p.requires();
         return Optional.of(new Environment(name, p.platform(), p.router(), p.metrics(), p.namespace(), p.branch(),
-                requires, policy, analysis, p.readyTimeout()));
+                requires, policy, analysis, p.readyTimeout(), p.restoreTimeout()));
     }
 
     private static DeliveryPolicy policy(String at, EnvironmentProperties p, List<String> problems) {

@@ -46,7 +46,8 @@ public record RollgateProperties(
             @DefaultValue BlueGreenProperties blueGreen,
             @DefaultValue RollingProperties rolling,
             @DefaultValue AnalysisProperties analysis,
-            @DefaultValue("2m") Duration readyTimeout) {
+            @DefaultValue("2m") Duration readyTimeout,
+            @DefaultValue("5m") Duration restoreTimeout) {
     }
 
     public record CanaryProperties(

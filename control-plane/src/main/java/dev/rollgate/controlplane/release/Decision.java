@@ -4,9 +4,15 @@ import java.util.List;
 
 /**
  * The machine's answer: the release as it should now be stored, the events to append with it and the effects
- * to carry out. A refused command carries its reason in {@code refusal} and changes nothing.
+ * to carry out. A refused command carries its reason in {@code refusal} and changes nothing; {@code forbidden}
+ * marks a refusal that a higher role would not get.
  */
-public record Decision(Release release, List<ReleaseEvent> events, List<Effect> effects, String refusal) {
+public record Decision(Release release, List<ReleaseEvent> events, List<Effect> effects, String refusal,
+                       boolean forbidden) {
+
+    public Decision(Release release, List<ReleaseEvent> events, List<Effect> effects, String refusal) {
+        this(release, events, effects, refusal, false);
+    }
 
     public Decision {
         events = List.copyOf(events);
@@ -19,6 +25,11 @@ public record Decision(Release release, List<ReleaseEvent> events, List<Effect> 
 
     public static Decision refused(Release release, String reason) {
         return new Decision(release, List.of(), List.of(), reason);
+    }
+
+    /** Refused because the command needs a higher role, not because of the state. */
+    public static Decision forbidden(Release release, String reason) {
+        return new Decision(release, List.of(), List.of(), reason, true);
     }
 
     public boolean refusedCommand() {

@@ -24,6 +24,7 @@ public class EventPublisher {
 
     private final List<Notifier> notifiers;
     private final Sinks.Many<Published> stream = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<Release> finalized = Sinks.many().multicast().directBestEffort();
 
     public EventPublisher(List<Notifier> notifiers) {
         this.notifiers = List.copyOf(notifiers);
@@ -40,6 +41,17 @@ public class EventPublisher {
                         .subscribe();
             }
         }
+    }
+
+    /** The release is done with the platform for good: its target's slot is free (seen on this replica only). */
+    public void finalized(Release release) {
+        synchronized (finalized) {
+            finalized.tryEmitNext(release);
+        }
+    }
+
+    public Flux<Release> finalizedStream() {
+        return finalized.asFlux();
     }
 
     public Flux<Published> stream() {

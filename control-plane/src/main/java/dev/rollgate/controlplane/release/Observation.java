@@ -9,7 +9,8 @@ import dev.rollgate.controlplane.release.port.TrackStatus;
 
 /**
  * What the reconciler saw on one tick. {@code measurements} is empty and {@code smoke} null when the machine
- * did not ask for them ({@link ReleaseMachine#wants}).
+ * did not ask for them ({@link ReleaseMachine#wants}). When a port call failed, {@code error} says which and the
+ * readings it could not take are null: unknown stays unknown, it is never read as "absent" or "all stable".
  */
 public record Observation(
         Instant now,
@@ -17,10 +18,21 @@ public record Observation(
         TrackStatus canary,
         Weights weights,
         List<Measurement> measurements,
-        SmokeResult smoke) {
+        SmokeResult smoke,
+        AdapterError error) {
 
     public Observation {
         measurements = measurements == null ? List.of() : List.copyOf(measurements);
+    }
+
+    public Observation(Instant now, TrackStatus stable, TrackStatus canary, Weights weights,
+                       List<Measurement> measurements, SmokeResult smoke) {
+        this(now, stable, canary, weights, measurements, smoke, null);
+    }
+
+    /** A tick on which {@code error} kept the reconciler from seeing the platform. */
+    public static Observation failed(Instant now, AdapterError error) {
+        return new Observation(now, null, null, null, List.of(), null, error);
     }
 
     public TrackStatus status(Track track) {

@@ -1,27 +1,36 @@
 package dev.rollgate.controlplane.release;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
 
-import dev.rollgate.controlplane.release.GateEvaluator;
 import dev.rollgate.controlplane.analysis.Measurement;
+import dev.rollgate.controlplane.policy.Application;
+import dev.rollgate.controlplane.policy.Environment;
+import dev.rollgate.controlplane.release.port.MetricsProvider;
 import dev.rollgate.controlplane.release.port.SmokeChecker;
 import dev.rollgate.controlplane.release.port.SmokeChecker.SmokeResult;
-import dev.rollgate.controlplane.release.port.MetricsProvider;
 import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.release.port.Workloads;
-import dev.rollgate.controlplane.policy.Application;
-import dev.rollgate.controlplane.policy.Environment;
 import reactor.core.publisher.Mono;
 
-/** Reads what the machine needs for one tick: track statuses, weights, and smoke or gate results when asked. */
+/**
+ * Reads what the machine needs for one tick: track statuses, weights, and smoke or gate results when asked.
+ * A reading that fails (or never answers) becomes the observation's error; it is never replaced by a
+ * safe-looking default, because "absent" and "all stable" are exactly what a finished rollback looks like.
+ */
 @Component
 public class ObservationCollector {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** Smoke paths are called one after another, each with its own timeout. */
+    private static final Duration SMOKE_TIMEOUT = Duration.ofSeconds(60);
 
     private final GateEvaluator gates;
     private final List<SmokeChecker> smokeCheckers;
@@ -35,31 +44,53 @@ public class ObservationCollector {
 
     public Mono<Observation> observe(Release release, Application app, Environment env, Target target,
                                      Workloads workloads, TrafficRouter router, MetricsProvider metrics) {
-        Mono<TrackStatus> stable = workloads.status(target, Track.STABLE).defaultIfEmpty(TrackStatus.absent());
-        Mono<TrackStatus> canary = workloads.status(target, Track.CANARY).defaultIfEmpty(TrackStatus.absent());
-        Mono<Weights> weights = router.current(target).defaultIfEmpty(Weights.ALL_STABLE);
+        Mono<TrackStatus> stable = read("status of the stable track", Mono.defer(() -> workloads.status(target, Track.STABLE)));
+        Mono<TrackStatus> canary = read("status of the canary track", Mono.defer(() -> workloads.status(target, Track.CANARY)));
+        Mono<Weights> weights = read("traffic weights", Mono.defer(() -> router.current(target)));
         return Mono.zip(stable, canary, weights).flatMap(t -> {
-            Track candidateTrack = release.plan().candidateTrack();
+            Track candidateTrack = release.candidateTrack();
             TrackStatus candidate = candidateTrack == Track.STABLE ? t.getT1() : t.getT2();
             Set<ReleaseMachine.Need> needs = ReleaseMachine.wants(release, candidate);
-            Mono<SmokeResult> smoke = needs.contains(ReleaseMachine.Need.SMOKE)
-                    ? smoke(target, candidateTrack, app, env) : Mono.empty();
+            Mono<Optional<SmokeResult>> smoke = needs.contains(ReleaseMachine.Need.SMOKE)
+                    ? smoke(target, candidateTrack, app, release.placement().platform()).map(Optional::of)
+                    : Mono.just(Optional.empty());
             Mono<List<Measurement>> measurements = needs.contains(ReleaseMachine.Need.ANALYSIS)
                     ? gates.evaluate(metrics, env.analysis(), target, candidateTrack, release.version())
                     : Mono.just(List.of());
-            return Mono.zip(smoke.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()), measurements)
+            return Mono.zip(smoke, measurements)
                     .map(r -> new Observation(clock.instant(), t.getT1(), t.getT2(), t.getT3(), r.getT2(),
                             r.getT1().orElse(null)));
-        });
+        }).onErrorResume(Unreadable.class, e -> Mono.just(Observation.failed(clock.instant(), e.error)));
     }
 
-    private Mono<SmokeResult> smoke(Target target, Track track, Application app, Environment env) {
-        SmokeChecker checker = smokeCheckers.stream().filter(c -> c.platform().equals(env.platform())).findFirst()
+    /** A failed reading, carried out of the zip so the whole tick reports it. */
+    private static final class Unreadable extends RuntimeException {
+        final transient AdapterError error;
+
+        Unreadable(AdapterError error) {
+            super(error.describe(), null, false, false);
+            this.error = error;
+        }
+    }
+
+    private static <T> Mono<T> read(String what, Mono<T> reading) {
+        return read(what, reading, READ_TIMEOUT);
+    }
+
+    private static <T> Mono<T> read(String what, Mono<T> reading, Duration timeout) {
+        return reading.timeout(timeout)
+                .switchIfEmpty(Mono.error(() -> new Unreadable(new AdapterError(what, false, "no answer"))))
+                .onErrorMap(e -> !(e instanceof Unreadable), e -> new Unreadable(AdapterError.of(what, e)));
+    }
+
+    private Mono<SmokeResult> smoke(Target target, Track track, Application app, String platform) {
+        SmokeChecker checker = smokeCheckers.stream().filter(c -> c.platform().equals(platform)).findFirst()
                 .orElse(null);
         if (checker == null) {
-            return Mono.just(new SmokeResult(0, List.of("no smoke checker for platform " + env.platform())));
+            return Mono.error(new Unreadable(new AdapterError("smoke check", true,
+                    "no smoke checker for platform " + platform)));
         }
-        return checker.check(target, track, app.smokePaths())
-                .onErrorResume(e -> Mono.just(new SmokeResult(0, List.of("smoke check error: " + e.getMessage()))));
+        // A checker that cannot check has said nothing about the candidate: an error, not a failed smoke check.
+        return read("smoke check", Mono.defer(() -> checker.check(target, track, app.smokePaths())), SMOKE_TIMEOUT);
     }
 }

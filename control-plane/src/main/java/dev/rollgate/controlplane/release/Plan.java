@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The environment's policy frozen into a release when it is created, so a configuration change never
- * alters a release mid-flight. Blue-green is a canary with the single step 100 held for the rollback window.
+ * alters a release mid-flight. Blue-green is one step of 100 % on the idle colour (the switch), held for the
+ * rollback window with the old colour on standby. {@code restoreTimeout} bounds ROLLING_BACK.
  */
 public record Plan(
         Strategy strategy,
@@ -15,6 +16,7 @@ public record Plan(
         int failureLimit,
         int errorLimit,
         Duration readyTimeout,
+        Duration restoreTimeout,
         boolean analysis,
         boolean smoke) {
 
@@ -29,9 +31,5 @@ public record Plan(
 
     public Plan {
         steps = List.copyOf(steps);
-    }
-
-    public Track candidateTrack() {
-        return strategy.sideBySide() ? Track.CANARY : Track.STABLE;
     }
 }

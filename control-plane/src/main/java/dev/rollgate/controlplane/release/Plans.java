@@ -41,6 +41,6 @@ public final class Plans {
             steps = List.of(100);
         }
         return new Plan(strategy, steps, hold, a.inconclusiveGrace(), a.failureLimit(), a.errorLimit(),
-                env.readyTimeout(), !fastPath, !fastPath);
+                env.readyTimeout(), env.restoreTimeout(), !fastPath, !fastPath);
     }
 }

@@ -44,24 +44,39 @@ public class PlatformRegistry {
         return Optional.ofNullable(workloads.get(env.platform()));
     }
 
-    public Optional<TrafficRouter> router(Environment env) {
-        return Optional.ofNullable(routers.get(env.router()));
+    /** Where a release of {@code env} would run if it started now; frozen into the release at creation. */
+    public static Placement placement(Environment env, Track base) {
+        return new Placement(env.platform(), env.router(), env.metrics(), env.namespace(), base);
     }
 
-    public Optional<MetricsProvider> metrics(Environment env) {
-        return Optional.ofNullable(metrics.get(env.metrics()));
+    public Optional<Workloads> workloads(Placement p) {
+        return Optional.ofNullable(workloads.get(p.platform()));
+    }
+
+    public Optional<TrafficRouter> router(Placement p) {
+        return Optional.ofNullable(routers.get(p.router()));
+    }
+
+    public Optional<MetricsProvider> metrics(Placement p) {
+        return Optional.ofNullable(metrics.get(p.metrics()));
     }
 
     /** Why releases cannot run in {@code env}, or empty when every adapter it names is present. */
     public Optional<String> missing(Environment env) {
-        if (workloads(env).isEmpty()) {
-            return Optional.of("platform '" + env.platform() + "' is not available (known: " + workloads.keySet() + ")");
+        return missing(placement(env, Track.STABLE));
+    }
+
+    /** Why a release placed at {@code p} cannot be driven by this replica, or empty. */
+    public Optional<String> missing(Placement p) {
+        if (workloads(p).isEmpty()) {
+            return Optional.of("platform '" + p.platform() + "' is not available (known: " + workloads.keySet() + ")");
         }
-        if (router(env).isEmpty()) {
-            return Optional.of("router '" + env.router() + "' is not available (known: " + routers.keySet() + ")");
+        if (router(p).isEmpty()) {
+            return Optional.of("router '" + p.router() + "' is not available (known: " + routers.keySet() + ")");
         }
-        if (metrics(env).isEmpty()) {
-            return Optional.of("metrics provider '" + env.metrics() + "' is not available (known: " + metrics.keySet() + ")");
+        if (metrics(p).isEmpty()) {
+            return Optional.of("metrics provider '" + p.metrics() + "' is not available (known: " + metrics.keySet()
+                    + ")");
         }
         return Optional.empty();
     }

@@ -16,6 +16,7 @@ public record Release(
         Revision previous,
         String commitSha,
         Plan plan,
+        Placement placement,
         ReleaseState state,
         ReleaseState pausedFrom,
         int step,
@@ -33,38 +34,53 @@ public record Release(
         return candidate.version();
     }
 
+    /** The track {@code previous} is live on. */
+    public Track baseTrack() {
+        return placement.base();
+    }
+
+    /** Canary and blue-green run the candidate on the other track; rolling replaces the base in place. */
+    public Track candidateTrack() {
+        return plan.strategy().sideBySide() ? placement.base().other() : placement.base();
+    }
+
+    /** Where this release's version is live once it has SUCCEEDED: blue-green leaves it on its own colour. */
+    public Track liveTrackWhenSucceeded() {
+        return plan.strategy() == Plan.Strategy.BLUE_GREEN ? candidateTrack() : baseTrack();
+    }
+
     Release moveTo(ReleaseState next, Instant now) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, next,
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, next,
                 next == ReleaseState.PAUSED ? pausedFrom : null, step, weight, stepStartedAt, now, failures,
                 consecutiveErrors, next.active() ? false : finalized, startedBy, createdAt, lockVersion);
     }
 
     Release pausedFrom(ReleaseState from) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, state, from, step,
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, from, step,
                 weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized, startedBy, createdAt,
                 lockVersion);
     }
 
     Release atStep(int newStep, int newWeight, Instant startedAt) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, state, pausedFrom,
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
                 newStep, newWeight, startedAt, stateChangedAt, failures, consecutiveErrors, finalized, startedBy,
                 createdAt, lockVersion);
     }
 
     Release counting(int newFailures, int newConsecutiveErrors) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, state, pausedFrom,
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
                 step, weight, stepStartedAt, stateChangedAt, newFailures, newConsecutiveErrors, finalized, startedBy,
                 createdAt, lockVersion);
     }
 
     public Release markFinalized() {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, state, pausedFrom,
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
                 step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, true, startedBy, createdAt,
                 lockVersion);
     }
 
     public Release withLockVersion(long newLockVersion) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, state, pausedFrom,
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
                 step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized, startedBy,
                 createdAt, newLockVersion);
     }

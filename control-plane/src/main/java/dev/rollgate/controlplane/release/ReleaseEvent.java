@@ -8,7 +8,9 @@ public record ReleaseEvent(Type type, Actor actor, String reason, Map<String, Ob
 
     public enum Type {
         CREATED, DEPLOYING, CANDIDATE_READY, SMOKE_PASSED, SMOKE_FAILED, STEP_ADVANCED, GATE_FAILED,
-        PAUSED, RESUMED, PROMOTING, SUCCEEDED, ROLLBACK_STARTED, ROLLED_BACK, ABORTED, FAILED
+        PAUSED, RESUMED, PROMOTING, SUCCEEDED, ROLLBACK_STARTED, ROLLED_BACK, ABORTED, FAILED,
+        /** An ended release could not retire its candidate; what is left needs a person. */
+        CLEANUP_FAILED
     }
 
     public ReleaseEvent {

@@ -3,6 +3,7 @@ package dev.rollgate.controlplane.release;
 import static dev.rollgate.controlplane.release.ReleaseState.DEPLOYING;
 import static dev.rollgate.controlplane.release.ReleaseState.PAUSED;
 import static dev.rollgate.controlplane.release.ReleaseState.PROGRESSING;
+import static dev.rollgate.controlplane.release.ReleaseState.ROLLING_BACK;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +18,6 @@ import java.util.UUID;
 import dev.rollgate.controlplane.analysis.Measurement;
 import dev.rollgate.controlplane.analysis.Verdict;
 import dev.rollgate.controlplane.release.port.TrackStatus;
-import dev.rollgate.controlplane.release.Effect.ApplyTrack;
-import dev.rollgate.controlplane.release.Effect.Route;
-import dev.rollgate.controlplane.release.Effect.ScaleToZero;
 import dev.rollgate.controlplane.release.ReleaseEvent.Type;
 
 /**
@@ -35,22 +33,20 @@ public final class ReleaseMachine {
     private ReleaseMachine() {
     }
 
-    public static Decision create(UUID id, String application, String environment, Revision candidate,
-                                  Revision previous, String commitSha, Plan plan, Actor actor, String reason,
-                                  Instant now) {
-        return create(id, application, environment, candidate, previous, commitSha, plan, actor, reason, now, Map.of());
-    }
-
     /** {@code facts}: context recorded on the CREATED event, e.g. the synthetic load feeding the gates. */
     public static Decision create(UUID id, String application, String environment, Revision candidate,
-                                  Revision previous, String commitSha, Plan plan, Actor actor, String reason,
-                                  Instant now, Map<String, Object> facts) {
-        Release release = new Release(id, application, environment, candidate, previous, commitSha, plan,
+                                  Revision previous, String commitSha, Plan plan, Placement placement, Actor actor,
+                                  String reason, Instant now, Map<String, Object> facts) {
+        Release release = new Release(id, application, environment, candidate, previous, commitSha, plan, placement,
                 ReleaseState.PENDING, null, 0, 0, null, now, 0, 0, false, actor, now, 0);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("version", candidate.version());
+        data.put("revision", candidate.digest());
         data.put("strategy", plan.strategy().name());
         data.put("previousVersion", previous == null ? "" : previous.version());
+        data.put("candidateTrack", release.candidateTrack().id());
+        data.put("platform", placement.platform());
+        data.put("namespace", placement.namespace());
         data.putAll(facts);
         return new Decision(release, List.of(new ReleaseEvent(Type.CREATED, actor, reason, data, now)),
                 List.of(), null);
@@ -58,7 +54,7 @@ public final class ReleaseMachine {
 
     public static Set<Need> wants(Release release, TrackStatus candidateStatus) {
         if (release.state() == DEPLOYING && release.plan().smoke() && candidateStatus != null
-                && candidateStatus.serves(release.version())) {
+                && candidateStatus.serves(release.candidate().digest())) {
             return EnumSet.of(Need.SMOKE);
         }
         if (release.state() == PROGRESSING && release.plan().analysis()) {
@@ -69,37 +65,7 @@ public final class ReleaseMachine {
 
     /** What the platform must look like for this state; applying it again changes nothing. */
     public static List<Effect> desired(Release release) {
-        boolean side = release.plan().strategy().sideBySide();
-        ReleaseState state = release.state() == PAUSED ? release.pausedFrom() : release.state();
-        Revision candidate = release.candidate();
-        return switch (state) {
-            case PENDING -> List.of();
-            case DEPLOYING -> side
-                    ? List.of(new ApplyTrack(Track.CANARY, candidate), new Route(Weights.ALL_STABLE))
-                    : List.of(new ApplyTrack(Track.STABLE, candidate));
-            case PROGRESSING -> side
-                    ? List.of(new ApplyTrack(Track.CANARY, candidate), new Route(Weights.canary(release.weight())))
-                    : List.of(new ApplyTrack(Track.STABLE, candidate));
-            case PROMOTING -> List.of(new ApplyTrack(Track.STABLE, candidate),
-                    new Route(Weights.canary(release.weight())));
-            case SUCCEEDED -> side
-                    ? List.of(new Route(Weights.ALL_STABLE), new ScaleToZero(Track.CANARY))
-                    : List.of();
-            case ROLLING_BACK, ROLLED_BACK, ABORTED, FAILED -> restore(release);
-            case PAUSED -> throw new IllegalStateException("paused release without pausedFrom: " + release.id());
-        };
-    }
-
-    private static List<Effect> restore(Release release) {
-        List<Effect> effects = new ArrayList<>();
-        effects.add(release.previous() == null
-                ? new ScaleToZero(Track.STABLE)
-                : new ApplyTrack(Track.STABLE, release.previous()));
-        if (release.plan().strategy().sideBySide()) {
-            effects.add(new Route(Weights.ALL_STABLE));
-            effects.add(new ScaleToZero(Track.CANARY));
-        }
-        return effects;
+        return DesiredEffects.of(release);
     }
 
     public static Decision command(Release release, Command command, Instant now) {
@@ -112,7 +78,7 @@ public final class ReleaseMachine {
         return switch (command.type()) {
             case PROMOTE -> progressing
                     ? promote(release, command.actor(), reasonOr(command, "promoted: remaining steps skipped"), now)
-                    : Decision.refused(release, "cannot promote a release that is " + state
+                    : Decision.refused(release, "cannot promote a release that is " + describe(release)
                     + (state == DEPLOYING || state == ReleaseState.PENDING ? ": the candidate is not serving yet" : ""));
             case PAUSE -> state == PROGRESSING
                     ? transition(release.pausedFrom(PROGRESSING), PAUSED, now,
@@ -122,55 +88,72 @@ public final class ReleaseMachine {
             case RESUME -> state == PAUSED
                     ? resume(release, command, now)
                     : Decision.refused(release, "only a paused release can be resumed; it is " + state);
-            case ROLLBACK -> state == ReleaseState.ROLLING_BACK
+            case ROLLBACK -> state == ROLLING_BACK
                     ? Decision.refused(release, "release is already rolling back")
                     : rollback(release, command.actor(), reasonOr(command, "rollback requested"), now, List.of());
-            case ABORT -> abortable(release)
-                    ? transition(release, ReleaseState.ABORTED, now,
-                    event(Type.ABORTED, command.actor(), reasonOr(command, "aborted"), now, Map.of()))
-                    : Decision.refused(release, "abort is only possible before traffic moves (release is "
-                    + state + "); use rollback instead");
+            case ABORT -> abort(release, command, now);
         };
+    }
+
+    private static Decision abort(Release release, Command command, Instant now) {
+        if (release.state() == ROLLING_BACK) {
+            // A rollback that cannot finish would hold the target for ever; an admin may take it over by hand.
+            if (!command.admin()) {
+                return Decision.forbidden(release, "aborting a release that is rolling back needs the admin role: it"
+                        + " leaves the platform as it is for a person to repair");
+            }
+            return handOver(release, ReleaseState.ABORTED, now, event(Type.ABORTED, command.actor(),
+                    reasonOr(command, "rollback abandoned") + "; manual action needed: the platform is left as it is",
+                    now, Map.of("manualActionNeeded", true)));
+        }
+        ReleaseState effective = release.state() == PAUSED ? release.pausedFrom() : release.state();
+        boolean trafficUntouched = effective == ReleaseState.PENDING
+                || (effective == DEPLOYING && release.plan().strategy().sideBySide());
+        return trafficUntouched
+                ? transition(release, ReleaseState.ABORTED, now,
+                event(Type.ABORTED, command.actor(), reasonOr(command, "aborted"), now, Map.of()))
+                : Decision.refused(release, "abort is only possible before traffic moves (release is "
+                + describe(release) + "); use rollback instead");
     }
 
     public static Decision observe(Release release, Observation observation) {
         Instant now = observation.now();
-        return switch (release.state()) {
-            case PENDING -> transition(release, DEPLOYING, now, event(Type.DEPLOYING, Actor.SYSTEM,
-                    "deploying " + release.version() + " to the " + release.plan().candidateTrack().id() + " track",
-                    now, Map.of("track", release.plan().candidateTrack().id())));
-            case DEPLOYING -> deploying(release, observation);
-            case PROGRESSING -> progressing(release, observation);
-            case PROMOTING -> promoting(release, observation);
-            case ROLLING_BACK -> restored(release, observation)
-                    ? transition(release, ReleaseState.ROLLED_BACK, now, event(Type.ROLLED_BACK, Actor.SYSTEM,
-                    "all traffic on " + (release.previous() == null ? "no version" : release.previous().version())
-                            + "; candidate retired", now, Map.of()))
-                    : Decision.unchanged(release);
-            default -> Decision.unchanged(release);
+        if (observation.error() != null) {
+            return AdapterFaults.handle(release, observation.error(), now);
+        }
+        // A clean look at the platform ends a run of adapter errors; PROGRESSING also counts provider errors.
+        Release r = release.state() != PROGRESSING && release.consecutiveErrors() > 0
+                ? release.counting(release.failures(), 0) : release;
+        return switch (r.state()) {
+            case PENDING -> transition(r, DEPLOYING, now, event(Type.DEPLOYING, Actor.SYSTEM,
+                    "deploying " + r.version() + " to the " + r.candidateTrack().id() + " track",
+                    now, Map.of("track", r.candidateTrack().id(), "revision", r.candidate().digest())));
+            case DEPLOYING -> deploying(r, observation);
+            case PROGRESSING -> progressing(r, observation);
+            case PROMOTING -> promoting(r, observation);
+            case ROLLING_BACK -> rollingBack(r, observation);
+            default -> Decision.unchanged(r);
         };
     }
 
     private static Decision deploying(Release release, Observation o) {
-        TrackStatus candidate = o.status(release.plan().candidateTrack());
+        TrackStatus candidate = o.status(release.candidateTrack());
         Instant now = o.now();
         if (candidate.failed()) {
-            return transition(release, ReleaseState.FAILED, now, event(Type.FAILED, Actor.SYSTEM,
-                    "candidate failed to start: " + candidate.message(), now, Map.of()));
+            return ended(release, "candidate failed to start: " + candidate.describe(), now);
         }
-        if (!candidate.serves(release.version())) {
+        if (!candidate.serves(release.candidate().digest())) {
             Duration waited = Duration.between(release.stateChangedAt(), now);
             if (waited.compareTo(release.plan().readyTimeout()) > 0) {
-                String detail = candidate.message() == null ? "" : ": " + candidate.message();
-                return transition(release, ReleaseState.FAILED, now, event(Type.FAILED, Actor.SYSTEM,
-                        "candidate not ready within " + release.plan().readyTimeout().toSeconds() + " s" + detail,
-                        now, Map.of()));
+                String detail = candidate.describe() == null ? "" : ": " + candidate.describe();
+                return ended(release, "candidate not ready within " + release.plan().readyTimeout().toSeconds()
+                        + " s" + detail, now);
             }
             return Decision.unchanged(release);
         }
         List<ReleaseEvent> events = new ArrayList<>();
-        events.add(event(Type.CANDIDATE_READY, Actor.SYSTEM, release.version() + " is ready", now,
-                Map.of("ready", candidate.ready())));
+        events.add(event(Type.CANDIDATE_READY, Actor.SYSTEM, release.version() + " is ready on the "
+                + release.candidateTrack().id() + " track", now, Map.of("ready", candidate.available())));
         if (release.plan().smoke()) {
             if (o.smoke() == null) {
                 return Decision.unchanged(release);
@@ -185,6 +168,11 @@ public final class ReleaseMachine {
         }
         Release progressing = release.moveTo(PROGRESSING, now);
         return enterStep(progressing, 0, now, events);
+    }
+
+    /** The candidate never served: FAILED, and the restore effects retire it (rolling: put previous back). */
+    private static Decision ended(Release release, String reason, Instant now) {
+        return transition(release, ReleaseState.FAILED, now, event(Type.FAILED, Actor.SYSTEM, reason, now, Map.of()));
     }
 
     private static Decision progressing(Release release, Observation o) {
@@ -246,50 +234,90 @@ public final class ReleaseMachine {
 
     private static Decision promoting(Release release, Observation o) {
         Instant now = o.now();
-        if (o.stable().serves(release.version())) {
+        TrackStatus base = o.status(release.baseTrack());
+        if (base.serves(release.candidate().digest())) {
             return transition(release, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, Actor.SYSTEM,
                     release.version() + " is stable with 100 % of traffic", now, Map.of("weight", 100)));
         }
         boolean timedOut = Duration.between(release.stateChangedAt(), now).compareTo(release.plan().readyTimeout()) > 0;
-        if (o.stable().failed() || timedOut) {
-            String why = o.stable().failed() ? o.stable().message() : "stable not ready within "
+        if (base.failed() || timedOut) {
+            String why = base.failed() ? base.describe() : release.baseTrack().id() + " not ready within "
                     + release.plan().readyTimeout().toSeconds() + " s";
             return rollback(release, Actor.SYSTEM, "promotion failed: " + why, now, List.of());
         }
         return Decision.unchanged(release);
     }
 
-    private static boolean restored(Release release, Observation o) {
-        boolean stableBack = release.previous() == null
-                ? o.stable().scaledToZero()
-                : o.stable().serves(release.previous().version());
-        if (!release.plan().strategy().sideBySide()) {
-            return stableBack;
+    private static Decision rollingBack(Release release, Observation o) {
+        Instant now = o.now();
+        if (restored(release, o)) {
+            String to = release.previous() == null ? "no version" : release.previous().version();
+            return transition(release, ReleaseState.ROLLED_BACK, now, event(Type.ROLLED_BACK, Actor.SYSTEM,
+                    "all traffic on " + to + " (" + release.baseTrack().id() + " track); candidate retired", now,
+                    Map.of("live", release.baseTrack().id())));
         }
-        return stableBack && o.weights() != null && o.weights().canary() == 0 && o.canary().scaledToZero();
+        if (AdapterFaults.restoreOverdue(release, now)) {
+            TrackStatus base = o.status(release.baseTrack());
+            String seen = base == null || base.describe() == null ? "" : " (" + base.describe() + ")";
+            return AdapterFaults.restoreFailed(release, "previous version not restored within "
+                    + release.plan().restoreTimeout().toSeconds() + " s" + seen, now);
+        }
+        return Decision.unchanged(release);
+    }
+
+    private static boolean restored(Release release, Observation o) {
+        TrackStatus base = o.status(release.baseTrack());
+        boolean baseBack = release.previous() == null
+                ? base.scaledToZero()
+                : base.serves(release.previous().digest());
+        if (!release.plan().strategy().sideBySide()) {
+            return baseBack;
+        }
+        Track other = release.baseTrack().other();
+        return baseBack && o.weights().of(other) == 0 && o.status(other).scaledToZero();
     }
 
     private static Decision advance(Release release, Instant now) {
         int next = release.step() + 1;
         Plan plan = release.plan();
-        if (plan.strategy().sideBySide() && next < plan.steps().size()) {
+        if (plan.strategy() == Plan.Strategy.CANARY && next < plan.steps().size()) {
             return enterStep(release, next, now, List.of());
         }
-        return promote(release, Actor.SYSTEM, "all steps passed", now);
+        return promote(release, Actor.SYSTEM, plan.strategy() == Plan.Strategy.BLUE_GREEN
+                ? "rollback window passed with every gate passing" : "all steps passed", now);
     }
 
     private static Decision enterStep(Release release, int step, Instant now, List<ReleaseEvent> before) {
-        int weight = release.plan().strategy().sideBySide() ? release.plan().steps().get(step) : 100;
+        Plan plan = release.plan();
+        int weight = plan.strategy().sideBySide() ? plan.steps().get(step) : 100;
         Release stepped = release.atStep(step, weight, now);
         List<ReleaseEvent> events = new ArrayList<>(before);
-        events.add(event(Type.STEP_ADVANCED, Actor.SYSTEM, "step " + (step + 1) + " of "
-                + release.plan().steps().size() + ": " + weight + " % of traffic on " + release.version(), now,
-                Map.of("step", step + 1, "weight", weight)));
+        if (plan.strategy() == Plan.Strategy.BLUE_GREEN) {
+            Track live = release.candidateTrack();
+            Instant until = now.plus(plan.stepDuration());
+            events.add(event(Type.STEP_ADVANCED, Actor.SYSTEM, "switched all traffic to " + release.version()
+                    + " on the " + live.id() + " colour; the " + release.baseTrack().id() + " colour stays on standby"
+                    + " for rollback until " + until, now, Map.of("step", 1, "weight", 100, "live", live.id(),
+                    "standby", release.baseTrack().id(), "standbyUntil", until.toString())));
+        } else {
+            events.add(event(Type.STEP_ADVANCED, Actor.SYSTEM, "step " + (step + 1) + " of " + plan.steps().size()
+                    + ": " + weight + " % of traffic on " + release.version(), now,
+                    Map.of("step", step + 1, "weight", weight)));
+        }
         return new Decision(stepped, events, desired(stepped), null);
     }
 
     private static Decision promote(Release release, Actor actor, String reason, Instant now) {
-        if (!release.plan().strategy().sideBySide()) {
+        Plan.Strategy strategy = release.plan().strategy();
+        if (strategy == Plan.Strategy.BLUE_GREEN) {
+            // Traffic is already on the new colour: promotion only lets the standby go, it never redeploys.
+            Release done = release.atStep(release.step(), 100, release.stepStartedAt());
+            return transition(done, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, actor, release.version()
+                    + " is live on the " + release.candidateTrack().id() + " colour: " + reason + "; standby "
+                    + release.baseTrack().id() + " colour scaled to zero", now,
+                    Map.of("weight", 100, "live", release.candidateTrack().id())));
+        }
+        if (!strategy.sideBySide()) {
             Release done = release.atStep(release.step(), 100, release.stepStartedAt());
             return transition(done, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, actor,
                     release.version() + " is stable: " + reason, now, Map.of("weight", 100)));
@@ -304,27 +332,30 @@ public final class ReleaseMachine {
                 event(Type.RESUMED, command.actor(), reasonOr(command, "resumed"), now, Map.of()));
     }
 
-    private static Decision rollback(Release release, Actor actor, String reason, Instant now,
-                                     List<ReleaseEvent> before) {
+    static Decision rollback(Release release, Actor actor, String reason, Instant now, List<ReleaseEvent> before) {
         List<ReleaseEvent> events = new ArrayList<>(before);
         events.add(event(Type.ROLLBACK_STARTED, actor, reason, now, Map.of(
                 "to", release.previous() == null ? "" : release.previous().version())));
-        Release next = release.moveTo(ReleaseState.ROLLING_BACK, now);
+        Release next = release.moveTo(ROLLING_BACK, now);
         return new Decision(next, events, desired(next), null);
     }
 
-    private static boolean abortable(Release release) {
-        return release.state() == ReleaseState.PENDING
-                || (release.state() == DEPLOYING && release.plan().strategy().sideBySide());
-    }
-
-    private static Decision transition(Release release, ReleaseState next, Instant now, ReleaseEvent event) {
+    static Decision transition(Release release, ReleaseState next, Instant now, ReleaseEvent event) {
         Release moved = release.moveTo(next, now);
         return new Decision(moved, List.of(event), desired(moved), null);
     }
 
-    private static ReleaseEvent event(Type type, Actor actor, String reason, Instant at, Map<String, Object> data) {
+    /** Ends the release without touching the platform again: a person takes it from here. */
+    static Decision handOver(Release release, ReleaseState end, Instant now, ReleaseEvent event) {
+        return new Decision(release.moveTo(end, now).markFinalized(), List.of(event), List.of(), null);
+    }
+
+    static ReleaseEvent event(Type type, Actor actor, String reason, Instant at, Map<String, Object> data) {
         return new ReleaseEvent(type, actor, reason, data, at);
+    }
+
+    private static String describe(Release release) {
+        return release.state() == PAUSED ? "PAUSED (from " + release.pausedFrom() + ")" : release.state().name();
     }
 
     private static String reasonOr(Command command, String fallback) {

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public class ReleaseProblem extends RuntimeException {
 
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE, IDEMPOTENCY_MISMATCH }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE, IDEMPOTENCY_MISMATCH, FORBIDDEN }
 
     private final Kind kind;
     private final String title;
@@ -28,6 +28,10 @@ public class ReleaseProblem extends RuntimeException {
         String detail = "Invalid " + String.join(", ", fields.stream().map(FieldProblem::field).distinct().toList())
                 + ": " + String.join("; ", fields.stream().map(f -> f.field() + " " + f.message()).toList());
         return new ReleaseProblem(Kind.INVALID, "Invalid request", detail, fields, Map.of());
+    }
+
+    public static ReleaseProblem forbidden(String detail) {
+        return new ReleaseProblem(Kind.FORBIDDEN, "Forbidden", detail, List.of(), Map.of());
     }
 
     public static ReleaseProblem notFound(String detail) {

@@ -139,17 +139,23 @@ public class ReleaseService {
                         + " has not SUCCEEDED in " + env.requires() + "; " + env.name() + " requires it first",
                         Map.of("requires", env.requires()))));
         return prerequisite
-                .then(releases.lastSucceeded(app.name(), env.name()).map(Release::candidate)
+                .then(releases.lastSucceeded(app.name(), env.name())
                         .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
-                .flatMap(previous -> {
+                .flatMap(last -> {
+                    java.util.Optional<Revision> previous = last.map(Release::candidate);
+                    // The previous version is live where its release left it: blue-green alternates colours.
+                    Placement placement = PlatformRegistry.placement(env,
+                            last.map(Release::liveTrackWhenSucceeded).orElse(Track.STABLE));
                     Revision candidate = new Revision(request.version(), request.image() == null ? app.image()
                             : request.image(), request.config());
                     Plan plan = Plans.plan(env, previous.isPresent(), fastPath);
-                    var target = new dev.rollgate.controlplane.release.port.Target(app.name(), env.name(), env.namespace());
+                    var target = new dev.rollgate.controlplane.release.port.Target(app.name(), env.name(),
+                            placement.namespace());
                     Map<String, Object> known = new LinkedHashMap<>();
                     facts.forEach(f -> known.putAll(f.facts(target)));
                     Decision d = ReleaseMachine.create(UUID.randomUUID(), app.name(), env.name(), candidate,
-                            previous.orElse(null), request.commitSha(), plan, actor, reason, clock.instant(), known);
+                            previous.orElse(null), request.commitSha(), plan, placement, actor, reason, clock.instant(),
+                            known);
                     Mono<Void> remember = (key == null ? Mono.<Void>empty()
                             : keys.insert("create", key, hash, d.release().id()))
                             .then(audit.accepted(actor, action, d.release(), reason));
@@ -166,7 +172,7 @@ public class ReleaseService {
     /** Another request won: either it carried the same idempotency key, or it holds the target's active slot. */
     private Mono<Created> lostRace(NewRelease request, String key, String hash) {
         Mono<Created> sameKey = replay("create", key, hash).map(r -> new Created(r, true));
-        return sameKey.switchIfEmpty(Mono.defer(() -> releases.findActive(request.application(), request.environment())
+        return sameKey.switchIfEmpty(Mono.defer(() -> releases.findHolder(request.application(), request.environment())
                 .flatMap(active -> Mono.<Created>error(activeConflict(active)))
                 .switchIfEmpty(Mono.error(ReleaseProblem.conflict("Conflict",
                         "the release could not be stored because of a concurrent change; retry", Map.of())))));
@@ -177,6 +183,12 @@ public class ReleaseService {
         extra.put("activeRelease", active.id().toString());
         extra.put("activeVersion", active.version());
         extra.put("activeState", active.state().name());
+        if (active.state().terminal()) {
+            return ReleaseProblem.conflict("Release still finishing", "release " + active.id() + " ("
+                    + active.version() + ", " + active.state() + ") of " + active.application() + " in "
+                    + active.environment() + " has ended but is still retiring its candidate; retry in a few"
+                    + " seconds", extra);
+        }
         return ReleaseProblem.conflict("Release already active", "release " + active.id() + " ("
                 + active.version() + ", " + active.state() + ") is active for " + active.application() + " in "
                 + active.environment() + "; finish, roll back or abort it first", extra);
@@ -192,6 +204,9 @@ public class ReleaseService {
                 .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + id + " does not exist")))
                 .flatMap(current -> {
                     Decision d = ReleaseMachine.command(current, command, clock.instant());
+                    if (d.forbidden()) {
+                        return Mono.error(ReleaseProblem.forbidden(d.refusal()));
+                    }
                     if (d.refusedCommand()) {
                         return Mono.error(ReleaseProblem.conflict("Command not allowed", d.refusal(),
                                 Map.of("state", current.state().name())));

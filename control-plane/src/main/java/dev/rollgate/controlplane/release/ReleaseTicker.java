@@ -1,6 +1,10 @@
 package dev.rollgate.controlplane.release;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -9,14 +13,13 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
 import dev.rollgate.controlplane.release.port.MetricsProvider;
-import dev.rollgate.controlplane.release.EventPublisher;
-import dev.rollgate.controlplane.release.PlatformRegistry;
 import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.release.port.Workloads;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Environment;
 import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.EffectExecutor.EffectFailed;
 import dev.rollgate.controlplane.release.persistence.LeaseRepository;
 import dev.rollgate.controlplane.release.persistence.MeasurementRepository;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
@@ -41,10 +44,13 @@ public class ReleaseTicker {
     private final EventPublisher publisher;
     private final ReconcileNudges nudges;
     private final AuditTrail audit;
+    private final Clock clock;
 
     public ReleaseTicker(ReleaseRepository releases, MeasurementRepository measurements, LeaseRepository leases,
                          Policies policies, PlatformRegistry platforms, ObservationCollector collector,
-                         EffectExecutor executor, EventPublisher publisher, ReconcileNudges nudges, AuditTrail audit) {
+                         EffectExecutor executor, EventPublisher publisher, ReconcileNudges nudges, AuditTrail audit,
+                         Clock clock) {
+        this.clock = clock;
         this.audit = audit;
         this.releases = releases;
         this.measurements = measurements;
@@ -71,38 +77,86 @@ public class ReleaseTicker {
     private Mono<Void> tick(Release r) {
         Application app = policies.application(r.application()).orElse(null);
         Environment env = policies.environment(r.environment()).orElse(null);
-        if (app == null || env == null || platforms.missing(env).isPresent()) {
-            log.warn("release {} cannot be driven: {}/{} is not configured here{}", r.id(), r.application(),
-                    r.environment(), env == null ? "" : " (" + platforms.missing(env).orElse("") + ")");
-            return Mono.empty();
+        Placement placement = r.placement();
+        Optional<String> missing = app == null || env == null
+                ? Optional.of(r.application() + " in " + r.environment() + " is not configured on this replica")
+                : platforms.missing(placement);
+        if (missing.isPresent()) {
+            // Counted like any transient fault: paused past the error limit, never silently skipped for ever.
+            AdapterError error = new AdapterError("finding the release's adapters", false, missing.get());
+            return r.state().terminal() ? cleanupFailed(r, error)
+                    : decide(r, Mono.just(Observation.failed(clock.instant(), error)), null, null, null);
         }
-        Workloads workloads = platforms.workloads(env).orElseThrow();
-        TrafficRouter router = platforms.router(env).orElseThrow();
-        MetricsProvider metrics = platforms.metrics(env).orElseThrow();
-        Target target = new Target(r.application(), r.environment(), env.namespace());
+        Workloads workloads = platforms.workloads(placement).orElseThrow();
+        TrafficRouter router = platforms.router(placement).orElseThrow();
+        MetricsProvider metrics = platforms.metrics(placement).orElseThrow();
+        Target target = new Target(r.application(), r.environment(), placement.namespace());
         Mono<Void> converge = executor.execute(ReleaseMachine.desired(r), target, workloads, router);
         if (r.state().terminal()) {
-            return converge.then(finalize(r));
+            return converge.then(finalize(r)).onErrorResume(EffectFailed.class, e -> cleanupFailed(r, e.error()));
         }
-        return converge
+        Mono<Observation> observed = converge
                 .then(collector.observe(r, app, env, target, workloads, router, metrics))
-                .flatMap(observation -> {
-                    Decision d = ReleaseMachine.observe(r, observation);
-                    Mono<Void> record = measurements.record(r.id(), observation.measurements());
-                    if (d.release().equals(r)) {
-                        return record;
-                    }
-                    return record.then(releases.update(d.release(), d.events(),
-                                    audit.systemDecisions(d.release(), d.events())))
-                            .flatMap(saved -> {
-                                publisher.publish(saved, d.events());
-                                Mono<Void> act = executor.execute(d.effects(), target, workloads, router);
-                                return saved.state().terminal() ? act.then(finalize(saved)) : act;
-                            });
+                .onErrorResume(EffectFailed.class, e -> Mono.just(Observation.failed(clock.instant(), e.error())));
+        return decide(r, observed, target, workloads, router);
+    }
+
+    private Mono<Void> decide(Release r, Mono<Observation> observed, Target target, Workloads workloads,
+                              TrafficRouter router) {
+        return observed.flatMap(observation -> {
+            Decision d = ReleaseMachine.observe(r, observation);
+            Mono<Void> record = measurements.record(r.id(), observation.measurements());
+            if (d.release().equals(r)) {
+                return record;
+            }
+            return record.then(releases.update(d.release(), d.events(),
+                            audit.systemDecisions(d.release(), d.events())))
+                    .flatMap(saved -> {
+                        publisher.publish(saved, d.events());
+                        if (saved.finalized()) {
+                            // Handed over to a person: no effect may touch the platform again.
+                            publisher.finalized(saved);
+                            return leases.drop(saved.id());
+                        }
+                        if (saved.state().terminal()) {
+                            return tick(saved.id());
+                        }
+                        if (workloads == null) {
+                            return Mono.empty();
+                        }
+                        // A failed effect is seen again by the next tick's converge, as an observation.
+                        return executor.execute(d.effects(), target, workloads, router)
+                                .onErrorResume(EffectFailed.class, e -> Mono.empty());
+                    });
+        });
+    }
+
+    /**
+     * The release has ended but its last effects (retiring the candidate) did not take. Transient faults are
+     * retried on the next ticks; a refusal, or faults past the restore deadline, end the attempt with an event
+     * saying what is left for a person, so the target's slot is freed rather than held for ever.
+     */
+    private Mono<Void> cleanupFailed(Release r, AdapterError error) {
+        boolean overdue = Duration.between(r.stateChangedAt(), clock.instant())
+                .compareTo(r.plan().restoreTimeout()) > 0;
+        if (!error.permanent() && !overdue) {
+            log.warn("release {} ended {} but {}; retrying", r.id(), r.state(), error.describe());
+            return Mono.empty();
+        }
+        ReleaseEvent event = new ReleaseEvent(ReleaseEvent.Type.CLEANUP_FAILED, Actor.SYSTEM,
+                "manual action needed: the release ended " + r.state() + " but " + error.describe(),
+                Map.of("operation", error.operation(), "manualActionNeeded", true), clock.instant());
+        return releases.update(r.markFinalized(), List.of(event), audit.systemDecisions(r, List.of(event)))
+                .flatMap(saved -> {
+                    publisher.publish(saved, List.of(event));
+                    publisher.finalized(saved);
+                    return leases.drop(saved.id());
                 });
     }
 
     private Mono<Void> finalize(Release r) {
-        return releases.update(r.markFinalized(), List.of()).then(leases.drop(r.id()));
+        return releases.update(r.markFinalized(), List.of())
+                .doOnNext(publisher::finalized)
+                .then(leases.drop(r.id()));
     }
 }

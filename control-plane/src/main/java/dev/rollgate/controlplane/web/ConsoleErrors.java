@@ -19,6 +19,7 @@ public class ConsoleErrors {
             case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case CONFLICT, IDEMPOTENCY_MISMATCH -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
         };
         return Rendering.view("error-page").status(status).modelAttribute("title", p.title())
                 .modelAttribute("detail", p.getMessage()).build();

@@ -23,16 +23,16 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
     }
 
     public static ReleaseDetails of(Release release, List<StoredEvent> events, List<Measurement> measurements,
-                                    boolean confirmByName) {
-        return new ReleaseDetails(release, events, latestPerGate(measurements), allowed(release), steps(release),
+                                    boolean confirmByName, boolean admin) {
+        return new ReleaseDetails(release, events, latestPerGate(measurements), allowed(release, admin), steps(release),
                 confirmByName);
     }
 
-    /** What the state machine would accept now; the buttons show exactly these (and the server checks again). */
-    static List<Command.Type> allowed(Release release) {
+    /** What the state machine would accept now from this viewer; the buttons show exactly these (the server checks again). */
+    static List<Command.Type> allowed(Release release, boolean admin) {
         List<Command.Type> allowed = new ArrayList<>();
         for (Command.Type type : Command.Type.values()) {
-            if (!ReleaseMachine.command(release, new Command(type, Actor.SYSTEM, null), Instant.EPOCH)
+            if (!ReleaseMachine.command(release, new Command(type, Actor.SYSTEM, null, admin), Instant.EPOCH)
                     .refusedCommand()) {
                 allowed.add(type);
             }

@@ -45,13 +45,13 @@ public class ReleasePageController {
     }
 
     @GetMapping("/releases/{id}")
-    public Mono<Rendering> page(@PathVariable UUID id) {
-        return details(id).map(d -> Rendering.view("release").modelAttribute("d", d).build());
+    public Mono<Rendering> page(@PathVariable UUID id, java.security.Principal principal) {
+        return details(id, principal).map(d -> Rendering.view("release").modelAttribute("d", d).build());
     }
 
     @GetMapping("/releases/{id}/live")
-    public Mono<Rendering> live(@PathVariable UUID id) {
-        return details(id).map(d -> Rendering.view("release :: live").modelAttribute("d", d).build());
+    public Mono<Rendering> live(@PathVariable UUID id, java.security.Principal principal) {
+        return details(id, principal).map(d -> Rendering.view("release :: live").modelAttribute("d", d).build());
     }
 
     @GetMapping("/releases/{id}/chart-data")
@@ -90,7 +90,7 @@ public class ReleasePageController {
                 return Mono.just(confirmForm(release, type, reason, error));
             }
             String key = IdempotencyKeyField.valid(form.getFirst("idempotencyKey"));
-            return service.command(id, new Command(type, user.actor(), reason), key)
+            return service.command(id, new Command(type, user.actor(), reason, user.admin()), key)
                     .doOnNext(saved -> exchange.getResponse().getHeaders().add("HX-Trigger", "refresh-release"))
                     .map(saved -> htmx == null
                             ? Rendering.redirectTo("/releases/" + id).build()
@@ -117,10 +117,11 @@ public class ReleasePageController {
         return console.confirmByName().contains(release.environment());
     }
 
-    private Mono<ReleaseDetails> details(UUID id) {
+    private Mono<ReleaseDetails> details(UUID id, java.security.Principal principal) {
+        boolean admin = ConsoleUser.of((Authentication) principal).admin();
         return service.get(id).flatMap(r -> Mono.zip(events.list(id).collectList(),
                         measurements.list(id, CHART_POINTS).collectList())
-                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r))));
+                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin)));
     }
 
     private static Command.Type type(String command) {

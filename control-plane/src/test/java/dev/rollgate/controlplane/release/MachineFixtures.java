@@ -31,12 +31,29 @@ final class MachineFixtures {
     static Plan plan(Plan.Strategy strategy) {
         List<Integer> steps = strategy == Plan.Strategy.CANARY ? List.of(5, 25, 50) : List.of(100);
         return new Plan(strategy, steps, Duration.ofSeconds(30), Duration.ofSeconds(30), 0, 4,
-                Duration.ofMinutes(2), true, true);
+                Duration.ofMinutes(2), Duration.ofMinutes(5), true, true);
     }
 
+    static final Placement PLACEMENT = new Placement("scripted", "scripted", "scripted", "default", Track.STABLE);
+
     static Release pending(Plan.Strategy strategy) {
-        return ReleaseMachine.create(UUID.randomUUID(), "video-api", "staging", NEW, OLD, null, plan(strategy), ALICE,
-                null, T0).release();
+        return pending(plan(strategy), Track.STABLE);
+    }
+
+    static Release pending(Plan plan, Track base) {
+        return ReleaseMachine.create(UUID.randomUUID(), "video-api", "staging", NEW, OLD, null, plan,
+                new Placement("scripted", "scripted", "scripted", "default", base), ALICE, null, T0, Map.of())
+                .release();
+    }
+
+    /** Every desired replica of {@code revision} up and available. */
+    static TrackStatus running(Revision revision) {
+        return new TrackStatus(revision.digest(), revision.version(), 1, 1, 1, 1, true, null, null);
+    }
+
+    /** Asked to run {@code revision}, not ready yet. */
+    static TrackStatus starting(Revision revision, String message) {
+        return new TrackStatus(revision.digest(), revision.version(), 1, 1, 0, 0, true, null, message);
     }
 
     static Measurement m(GateKind gate, Verdict verdict) {
@@ -55,15 +72,21 @@ final class MachineFixtures {
         final List<Effect> applied = new ArrayList<>();
 
         Platform() {
-            tracks.put(Track.STABLE, new TrackStatus(1, 1, OLD.version(), false, null));
-            tracks.put(Track.CANARY, TrackStatus.absent());
+            this(Track.STABLE);
+        }
+
+        /** {@code OLD} live on {@code base} with all the traffic. */
+        Platform(Track base) {
+            tracks.put(base, running(OLD));
+            tracks.put(base.other(), TrackStatus.absent());
+            weights = Weights.all(base);
         }
 
         void apply(List<Effect> effects) {
             for (Effect e : effects) {
                 applied.add(e);
                 if (e instanceof ApplyTrack a) {
-                    tracks.put(a.track(), new TrackStatus(1, 1, a.revision().version(), false, null));
+                    tracks.put(a.track(), running(a.revision()));
                 } else if (e instanceof Route r) {
                     weights = r.weights();
                 } else {

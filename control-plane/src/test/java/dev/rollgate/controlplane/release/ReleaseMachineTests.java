@@ -1,6 +1,7 @@
 package dev.rollgate.controlplane.release;
 
 import static dev.rollgate.controlplane.release.MachineFixtures.ALICE;
+import static dev.rollgate.controlplane.release.MachineFixtures.NEW;
 import static dev.rollgate.controlplane.release.MachineFixtures.SMOKE_OK;
 import static dev.rollgate.controlplane.release.MachineFixtures.T0;
 import static dev.rollgate.controlplane.release.MachineFixtures.all;
@@ -58,6 +59,11 @@ class ReleaseMachineTests {
             "CANARY, ROLLING_BACK, RESUME,   -",
             "CANARY, ROLLING_BACK, ROLLBACK, -",
             "CANARY, ROLLING_BACK, ABORT,    -",
+            "CANARY, FAILED,       PROMOTE,  -",
+            "CANARY, FAILED,       PAUSE,    -",
+            "CANARY, FAILED,       RESUME,   -",
+            "CANARY, FAILED,       ROLLBACK, -",
+            "CANARY, FAILED,       ABORT,    -",
             "CANARY, SUCCEEDED,    PROMOTE,  -",
             "CANARY, SUCCEEDED,    PAUSE,    -",
             "CANARY, SUCCEEDED,    RESUME,   -",
@@ -68,10 +74,34 @@ class ReleaseMachineTests {
             "CANARY, ABORTED,      ROLLBACK, -",
             "CANARY, ABORTED,      ABORT,    -",
             "ROLLING, DEPLOYING,   ABORT,    -",
+            "ROLLING, DEPLOYING,   ROLLBACK, ROLLING_BACK",
+            "ROLLING, DEPLOYING,   PROMOTE,  -",
             "ROLLING, PENDING,     ABORT,    ABORTED",
             "ROLLING, PROGRESSING, PROMOTE,  SUCCEEDED",
-            "BLUE_GREEN, PROGRESSING, PROMOTE, PROMOTING",
-            "BLUE_GREEN, DEPLOYING, ABORT,   ABORTED"})
+            "ROLLING, PROGRESSING, PAUSE,    PAUSED",
+            "ROLLING, PROGRESSING, ABORT,    -",
+            "ROLLING, PAUSED,      RESUME,   PROGRESSING",
+            "ROLLING, PAUSED,      ROLLBACK, ROLLING_BACK",
+            "ROLLING, ROLLING_BACK, ROLLBACK, -",
+            "ROLLING, SUCCEEDED,   ROLLBACK, -",
+            "ROLLING, FAILED,      ROLLBACK, -",
+            "ROLLING, FAILED,      ABORT,    -",
+            "BLUE_GREEN, PENDING,  ABORT,    ABORTED",
+            "BLUE_GREEN, DEPLOYING, PROMOTE, -",
+            "BLUE_GREEN, DEPLOYING, ABORT,   ABORTED",
+            "BLUE_GREEN, DEPLOYING, ROLLBACK, ROLLING_BACK",
+            "BLUE_GREEN, PROGRESSING, PROMOTE, SUCCEEDED",
+            "BLUE_GREEN, PROGRESSING, PAUSE, PAUSED",
+            "BLUE_GREEN, PROGRESSING, ROLLBACK, ROLLING_BACK",
+            "BLUE_GREEN, PROGRESSING, ABORT, -",
+            "BLUE_GREEN, PAUSED,   PROMOTE,  SUCCEEDED",
+            "BLUE_GREEN, PAUSED,   RESUME,   PROGRESSING",
+            "BLUE_GREEN, ROLLING_BACK, ABORT, -",
+            "BLUE_GREEN, ROLLING_BACK, ROLLBACK, -",
+            "BLUE_GREEN, SUCCEEDED, ROLLBACK, -",
+            "BLUE_GREEN, FAILED,   PROMOTE,  -",
+            "BLUE_GREEN, FAILED,   ROLLBACK, -",
+            "BLUE_GREEN, FAILED,   ABORT,    -"})
     void everyStateAnswersEveryCommand(Plan.Strategy strategy, ReleaseState state, Command.Type command,
                                        String expected) {
         Release release = inState(strategy, state);
@@ -110,7 +140,15 @@ class ReleaseMachineTests {
                 yield ReleaseMachine.observe(back, platform.see(T0, List.of(), null)).release();
             }
             case ABORTED -> ReleaseMachine.command(r, new Command(Command.Type.ABORT, ALICE, null), T0).release();
-            case FAILED -> throw new IllegalArgumentException("not used");
+            case FAILED -> {
+                Release deploying = driveTo(r, ReleaseState.DEPLOYING, platform);
+                platform.tracks.put(deploying.candidateTrack(), new TrackStatus(NEW.digest(), NEW.version(), 1, 1, 0,
+                        0, true, new TrackStatus.Failure("CrashLoopBackOff", "exit 1"), null));
+                Release failed = ReleaseMachine.observe(deploying, platform.see(T0.plusSeconds(1), List.of(), null))
+                        .release();
+                assertThat(failed.state()).isEqualTo(ReleaseState.FAILED);
+                yield failed;
+            }
         };
     }
 
@@ -134,9 +172,8 @@ class ReleaseMachineTests {
         Platform platform = new Platform();
         Release r = pending(Plan.Strategy.CANARY);
         Plan tolerant = new Plan(r.plan().strategy(), r.plan().steps(), r.plan().stepDuration(),
-                r.plan().inconclusiveGrace(), 1, 4, r.plan().readyTimeout(), true, true);
-        r = ReleaseMachine.create(r.id(), r.application(), r.environment(), r.candidate(), r.previous(), null,
-                tolerant, ALICE, null, T0).release();
+                r.plan().inconclusiveGrace(), 1, 4, r.plan().readyTimeout(), r.plan().restoreTimeout(), true, true);
+        r = MachineFixtures.pending(tolerant, Track.STABLE);
         Release progressing = driveTo(r, ReleaseState.PROGRESSING, platform);
 
         Decision first = ReleaseMachine.observe(progressing, platform.see(T0, all(Verdict.FAIL), null));
@@ -161,7 +198,7 @@ class ReleaseMachineTests {
         assertThat(early.changed()).isFalse();
         assertThat(inconclusive.changed()).isFalse();
         assertThat(due.release().weight()).isEqualTo(25);
-        assertThat(due.effects()).contains(new Effect.Route(Weights.canary(25)));
+        assertThat(due.effects()).contains(new Effect.Route(Weights.canary(25).withPreview(Track.CANARY)));
     }
 
     @Test
@@ -204,15 +241,18 @@ class ReleaseMachineTests {
 
         assertThat(d.release().state()).isEqualTo(ReleaseState.ROLLING_BACK);
         assertThat(d.events()).extracting(ReleaseEvent::type).contains(Type.SMOKE_FAILED);
+        assertThat(platform.weights.canary()).as("no traffic moved before the smoke check").isZero();
+        platform.apply(d.effects());
         assertThat(platform.weights).isEqualTo(Weights.ALL_STABLE);
+        assertThat(platform.tracks.get(Track.CANARY).scaledToZero()).isTrue();
     }
 
     @Test
     void aCandidateThatNeverBecomesReadyFailsAfterTheReadyTimeout() {
         Release deploying = ReleaseMachine.observe(pending(Plan.Strategy.CANARY),
                 new Platform().see(T0, List.of(), null)).release();
-        TrackStatus starting = new TrackStatus(1, 0, null, false, "waiting for /ready");
-        Observation late = new Observation(T0.plusSeconds(121), new TrackStatus(1, 1, "1.0.0", false, null),
+        TrackStatus starting = MachineFixtures.starting(MachineFixtures.NEW, "waiting for /ready");
+        Observation late = new Observation(T0.plusSeconds(121), MachineFixtures.running(MachineFixtures.OLD),
                 starting, Weights.ALL_STABLE, List.of(), null);
 
         Decision d = ReleaseMachine.observe(deploying, late);
@@ -229,21 +269,33 @@ class ReleaseMachineTests {
 
         assertThat(progressing.weight()).isEqualTo(100);
         assertThat(platform.weights).isEqualTo(new Weights(0, 100));
+        // Before the switch only the preview route reaches the idle colour; then one switch, nothing in between.
         assertThat(platform.applied).filteredOn(e -> e instanceof Effect.Route)
-                .containsExactly(new Effect.Route(Weights.ALL_STABLE), new Effect.Route(new Weights(0, 100)));
+                .containsExactly(new Effect.Route(Weights.ALL_STABLE.withPreview(Track.CANARY)),
+                        new Effect.Route(new Weights(0, 100)));
     }
 
     @Test
     void desiredEffectsAreStableSoRepeatingThemChangesNothing() {
         Platform platform = new Platform();
         Release progressing = driveTo(pending(Plan.Strategy.CANARY), ReleaseState.PROGRESSING, platform);
+        java.util.Map<Track, TrackStatus> tracksBefore = new java.util.EnumMap<>(platform.tracks);
+        Weights weightsBefore = platform.weights;
 
-        assertThat(ReleaseMachine.desired(progressing)).isEqualTo(ReleaseMachine.desired(progressing))
-                .containsExactly(new Effect.ApplyTrack(Track.CANARY, MachineFixtures.NEW),
-                        new Effect.Route(Weights.canary(5)));
+        // What the reconciler does on every tick: re-apply the state's effects, then observe.
+        platform.apply(ReleaseMachine.desired(progressing));
+        platform.apply(ReleaseMachine.desired(progressing));
+        Decision again = ReleaseMachine.observe(progressing,
+                platform.see(progressing.stepStartedAt().plusSeconds(1), all(Verdict.PASS), null));
+
+        assertThat(platform.tracks).isEqualTo(tracksBefore);
+        assertThat(platform.weights).isEqualTo(weightsBefore).extracting(Weights::canary).isEqualTo(5);
+        assertThat(again.changed()).isFalse();
+        assertThat(again.release()).isEqualTo(progressing);
         Release paused = ReleaseMachine.command(progressing, new Command(Command.Type.PAUSE, ALICE, null), T0)
                 .release();
-        assertThat(ReleaseMachine.desired(paused)).isEqualTo(ReleaseMachine.desired(progressing));
-        assertThat(SMOKE_OK.passed()).isTrue();
+        assertThat(ReleaseMachine.desired(paused)).containsExactly(
+                new Effect.ApplyTrack(Track.CANARY, MachineFixtures.NEW),
+                new Effect.Route(Weights.canary(5).withPreview(Track.CANARY)));
     }
 }

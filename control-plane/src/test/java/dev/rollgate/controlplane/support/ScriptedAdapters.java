@@ -36,17 +36,26 @@ public class ScriptedAdapters {
 
             @Override
             public Mono<Void> apply(Target target, Track track, Revision revision) {
-                return Mono.fromRunnable(() -> world.apply(target.key(), track, revision, instance.value()));
+                return Mono.fromRunnable(() -> {
+                    world.maybeFail(target.key(), "apply");
+                    world.apply(target.key(), track, revision, instance.value());
+                });
             }
 
             @Override
             public Mono<TrackStatus> status(Target target, Track track) {
-                return Mono.fromCallable(() -> world.status(target.key(), track));
+                return Mono.fromCallable(() -> {
+                    world.maybeFail(target.key(), "status");
+                    return world.status(target.key(), track);
+                });
             }
 
             @Override
             public Mono<Void> scaleToZero(Target target, Track track) {
-                return Mono.fromRunnable(() -> world.scaleToZero(target.key(), track, instance.value()));
+                return Mono.fromRunnable(() -> {
+                    world.maybeFail(target.key(), "scale");
+                    world.scaleToZero(target.key(), track, instance.value());
+                });
             }
         };
     }
@@ -62,12 +71,18 @@ public class ScriptedAdapters {
 
             @Override
             public Mono<Void> route(Target target, Weights weights) {
-                return Mono.fromRunnable(() -> world.route(target.key(), weights, instance.value()));
+                return Mono.fromRunnable(() -> {
+                    world.maybeFail(target.key(), "route");
+                    world.route(target.key(), weights, instance.value());
+                });
             }
 
             @Override
             public Mono<Weights> current(Target target) {
-                return Mono.fromCallable(() -> world.weights(target.key()));
+                return Mono.fromCallable(() -> {
+                    world.maybeFail(target.key(), "weights");
+                    return world.weights(target.key());
+                });
             }
         };
     }
@@ -99,8 +114,11 @@ public class ScriptedAdapters {
 
             @Override
             public Mono<SmokeResult> check(Target target, Track track, List<String> paths) {
-                String version = world.versionOf(target.key(), track);
-                return Mono.just(new SmokeResult(paths.size(), world.behaviour(version).smokeFailures()));
+                return Mono.fromCallable(() -> {
+                    world.maybeFail(target.key(), "smoke");
+                    String version = world.versionOf(target.key(), track);
+                    return new SmokeResult(paths.size(), world.behaviour(version).smokeFailures());
+                });
             }
         };
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.rollgate.controlplane.policy.GateKind;
+import dev.rollgate.controlplane.release.port.AdapterException;
 import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.Revision;
@@ -35,6 +36,7 @@ public final class ScriptedWorld {
     private final Map<String, Weights> weights = new ConcurrentHashMap<>();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<Change> changes = new ArrayList<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
     public record Change(String target, String what, String instance) {
     }
@@ -63,8 +65,9 @@ public final class ScriptedWorld {
         }
         Behaviour b = behaviour(revision.version());
         TrackStatus next = b.failsToStart()
-                ? new TrackStatus(1, 0, null, true, "exit code 1: boom")
-                : new TrackStatus(1, b.startsReady() ? 1 : 0, b.startsReady() ? revision.version() : null, false, null);
+                ? new TrackStatus(revision.digest(), revision.version(), 1, 1, 0, 0, true,
+                new TrackStatus.Failure("CrashLoopBackOff", "exit code 1: boom"), null)
+                : running(revision, b.startsReady());
         byTrack.put(track, next);
         revisions.put(key, revision);
         changes.add(new Change(target, "apply " + track.id() + " " + revision.version(), instance));
@@ -96,8 +99,37 @@ public final class ScriptedWorld {
     public synchronized void markReady(String target, Track track) {
         Map<Track, TrackStatus> byTrack = tracks.get(target);
         TrackStatus s = byTrack.get(track);
-        byTrack.put(track, new TrackStatus(s.desired(), s.desired(),
-                revisions.get(target + "/" + track).version(), false, null));
+        byTrack.put(track, running(revisions.get(target + "/" + track), true));
+    }
+
+    private static TrackStatus running(Revision revision, boolean ready) {
+        return new TrackStatus(revision.digest(), revision.version(), 1, 1, ready ? 1 : 0, ready ? 1 : 0, true, null,
+                ready ? null : "starting");
+    }
+
+    /** The next {@code times} calls of {@code operation} on {@code target} fail (-1: until cleared). */
+    public synchronized void fail(String target, String operation, boolean permanent, int times) {
+        faults.put(target + "#" + operation, new Fault(permanent, times));
+    }
+
+    public synchronized void clearFaults() {
+        faults.clear();
+    }
+
+    /** Throws the scripted fault, if any, for one call; operations: apply, status, scale, route, weights, smoke. */
+    synchronized void maybeFail(String target, String operation) {
+        Fault f = faults.get(target + "#" + operation);
+        if (f == null || f.times == 0) {
+            return;
+        }
+        if (f.times > 0) {
+            faults.put(target + "#" + operation, new Fault(f.permanent, f.times - 1));
+        }
+        throw new AdapterException(f.permanent, "scripted " + (f.permanent ? "refusal" : "outage") + " of "
+                + operation + " on " + target, null);
+    }
+
+    private record Fault(boolean permanent, int times) {
     }
 
     public synchronized Weights weights(String target) {

@@ -24,29 +24,33 @@ class ReleaseDetailsTests {
 
     private static Release canary(ReleaseState state, ReleaseState pausedFrom, int step, int weight) {
         Plan plan = new Plan(Plan.Strategy.CANARY, List.of(5, 25, 50), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                0, 4, Duration.ofMinutes(2), true, true);
+                0, 4, Duration.ofMinutes(2), Duration.ofMinutes(5), true, true);
         return new Release(UUID.randomUUID(), "video-api", "staging", new Revision("1.1.0", null, Map.of()),
-                new Revision("1.0.0", null, Map.of()), null, plan, state, pausedFrom, step, weight, T0, T0, 0, 0,
+                new Revision("1.0.0", null, Map.of()), null, plan,
+                new dev.rollgate.controlplane.release.Placement("local", "local", "builtin", "default", null), state, pausedFrom, step, weight, T0, T0, 0, 0,
                 false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
     }
 
     private static Map<String, String> steps(Release r) {
         Map<String, String> marks = new LinkedHashMap<>();
-        ReleaseDetails.of(r, List.of(), List.of(), false).steps().forEach(s ->
+        ReleaseDetails.of(r, List.of(), List.of(), false, false).steps().forEach(s ->
                 marks.put(s.label(), s.current() ? "current" : s.done() ? "done" : "-"));
         return marks;
     }
 
     @Test
     void offersExactlyTheCommandsTheStateMachineAccepts() {
-        assertThat(ReleaseDetails.allowed(canary(ReleaseState.PROGRESSING, null, 1, 25)))
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.PROGRESSING, null, 1, 25), false))
                 .containsExactly(Command.Type.PROMOTE, Command.Type.PAUSE, Command.Type.ROLLBACK);
-        assertThat(ReleaseDetails.allowed(canary(ReleaseState.PAUSED, ReleaseState.PROGRESSING, 1, 25)))
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.PAUSED, ReleaseState.PROGRESSING, 1, 25), false))
                 .containsExactly(Command.Type.PROMOTE, Command.Type.RESUME, Command.Type.ROLLBACK);
-        assertThat(ReleaseDetails.allowed(canary(ReleaseState.DEPLOYING, null, 0, 0)))
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.DEPLOYING, null, 0, 0), false))
                 .containsExactly(Command.Type.ROLLBACK, Command.Type.ABORT);
-        assertThat(ReleaseDetails.allowed(canary(ReleaseState.ROLLING_BACK, null, 1, 0))).isEmpty();
-        assertThat(ReleaseDetails.allowed(canary(ReleaseState.SUCCEEDED, null, 2, 100))).isEmpty();
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.ROLLING_BACK, null, 1, 0), false)).isEmpty();
+        // Only an admin is offered to abandon a rollback that cannot finish.
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.ROLLING_BACK, null, 1, 0), true))
+                .containsExactly(Command.Type.ABORT);
+        assertThat(ReleaseDetails.allowed(canary(ReleaseState.SUCCEEDED, null, 2, 100), false)).isEmpty();
     }
 
     @Test
@@ -63,10 +67,10 @@ class ReleaseDetailsTests {
 
     @Test
     void splitsTrafficBetweenCandidateAndStable() {
-        assertThat(ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 1, 25), List.of(), List.of(), false)
+        assertThat(ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 1, 25), List.of(), List.of(), false, false)
                 .stableWeight()).isEqualTo(75);
         ReleaseDetails rolledBack = ReleaseDetails.of(canary(ReleaseState.ROLLED_BACK, null, 1, 25), List.of(),
-                List.of(), false);
+                List.of(), false, false);
         assertThat(rolledBack.candidateWeight()).isZero();
         assertThat(rolledBack.stableWeight()).isEqualTo(100);
     }

@@ -113,7 +113,8 @@ public class ReleaseController {
         if (reason != null && reason.length() > 1000) {
             return Mono.error(ReleaseProblem.invalid(List.of(new FieldProblem("reason", "must be at most 1000 characters"))));
         }
-        return service.command(id, new Command(type, caller.actor(), reason), IdempotencyKeys.check(key))
+        return service.command(id, new Command(type, caller.actor(), reason,
+                        caller.role() == dev.rollgate.controlplane.security.Role.ADMIN), IdempotencyKeys.check(key))
                 .map(ReleaseView::of);
     }
 }

@@ -4,8 +4,6 @@ import dev.rollgate.controlplane.notify.github.GitHubProperties;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +11,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.rollgate.controlplane.release.EventPublisher;
-import dev.rollgate.controlplane.release.ReleaseEvent;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -28,8 +25,6 @@ import reactor.core.publisher.Mono;
 public class QueueDrainer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(QueueDrainer.class);
-    private static final Set<ReleaseEvent.Type> ENDS = EnumSet.of(ReleaseEvent.Type.SUCCEEDED,
-            ReleaseEvent.Type.ROLLED_BACK, ReleaseEvent.Type.ABORTED, ReleaseEvent.Type.FAILED);
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final EventPublisher publisher;
@@ -52,9 +47,9 @@ public class QueueDrainer implements SmartLifecycle {
 
     @Override
     public void start() {
-        Disposable ends = publisher.stream()
-                .filter(p -> ENDS.contains(p.event().type()))
-                .flatMap(p -> drain(p.release().application(), p.release().environment()))
+        // The slot frees when the ended release is finalized (its last effects done), not at its end event.
+        Disposable ends = publisher.finalizedStream()
+                .flatMap(r -> drain(r.application(), r.environment()))
                 .subscribe();
         Disposable sweeps = Flux.interval(Duration.ZERO, properties.queueSweepInterval())
                 .onBackpressureDrop()

@@ -119,7 +119,7 @@ public class SlackActionsController {
                 .flatMap(role -> role.ordinal() < Role.RELEASE_MANAGER.ordinal()
                         ? Mono.just("Sorry, your Rollgate role is " + role.id() + ": only release managers"
                         + " and admins may " + verb(action.type()) + " releases from Slack.")
-                        : command(action))
+                        : command(action, role == Role.ADMIN))
                 .timeout(ANSWER_WITHIN)
                 .onErrorResume(TimeoutException.class, e -> Mono.just("Rollgate is still working on it; the"
                         + " release's message and the console show whether the " + verb(action.type())
@@ -131,7 +131,7 @@ public class SlackActionsController {
                 });
     }
 
-    private Mono<String> command(Action action) {
+    private Mono<String> command(Action action, boolean admin) {
         UUID id;
         try {
             id = UUID.fromString(action.value());
@@ -139,7 +139,7 @@ public class SlackActionsController {
             return Mono.just("That button does not name a release Rollgate knows.");
         }
         Command command = new Command(action.type(), new Actor(Actor.Kind.SLACK, action.userId()),
-                "from Slack by " + action.userName());
+                "from Slack by " + action.userName(), admin);
         return releases.command(id, command, action.idempotencyKey())
                 .map(r -> capitalised(verb(action.type())) + " accepted: " + r.application() + " "
                         + r.version() + " in " + r.environment() + " is now " + r.state() + ".")

@@ -162,23 +162,30 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
         log.info("stopped {}", p.describe());
     }
 
+    /** Local work is synchronous, so the platform has always caught up with the last request. */
     @Override
     public Mono<TrackStatus> status(Target target, Track track) {
         return Mono.fromSupplier(() -> {
             Slot slot = slot(target, track);
             synchronized (slot) {
-                boolean servingUp = slot.serving != null && slot.serving.ready();
-                String version = servingUp ? slot.serving.revision.version() : null;
+                ManagedProcess serving = slot.serving;
+                boolean servingUp = serving != null && serving.ready();
+                boolean servingAlive = serving != null && serving.alive();
                 if (slot.desired == null) {
-                    int draining = slot.serving != null && slot.serving.alive() ? 1 : 0;
-                    return new TrackStatus(0, draining, version, false, null);
+                    // Scaled to zero; a process still draining is ready in nobody's eyes but not gone either.
+                    int draining = servingAlive ? 1 : 0;
+                    return new TrackStatus(null, null, 0, 0, draining, draining, true, null,
+                            draining == 1 ? "stopping " + serving.describe() : null);
                 }
-                if (slot.failure != null) {
-                    return new TrackStatus(1, servingUp ? 1 : 0, version, true, slot.failure);
-                }
+                Revision desired = slot.desired;
+                boolean servingDesired = servingUp && serving.revision.equals(desired);
+                int updated = servingDesired || slot.pending != null ? 1 : 0;
+                TrackStatus.Failure failure = slot.failure == null ? null
+                        : new TrackStatus.Failure("ProcessFailed", slot.failure);
                 String note = slot.pending == null ? null : "starting " + slot.pending.revision.version()
                         + " on port " + slot.pending.port;
-                return new TrackStatus(1, servingUp ? 1 : 0, version, false, note);
+                return new TrackStatus(desired.digest(), desired.version(), 1, updated, servingUp ? 1 : 0,
+                        servingDesired ? 1 : 0, true, failure, note);
             }
         });
     }

@@ -35,18 +35,20 @@ public class ReleaseRepository {
         this.events = events;
     }
 
-    /** Fails with DataIntegrityViolationException when another release is active for the same target. */
+    /** Fails with DataIntegrityViolationException when another release holds the target (active or finishing). */
     public Mono<Release> insert(Release r, List<ReleaseEvent> newEvents, Mono<Void> alsoInTransaction) {
         GenericExecuteSpec spec = db.sql("insert into releases (id, application, environment, version, image, config,"
                 + " commit_sha, previous_version, previous_image, previous_config, strategy, steps, step_duration_ms,"
                 + " inconclusive_grace_ms, failure_limit, error_limit, ready_timeout_ms, analysis, smoke, state,"
                 + " paused_from, step, weight, step_started_at, state_changed_at, failures, consecutive_errors,"
-                + " finalized, started_by_kind, started_by, created_at, updated_at, lock_version) values (:id, :application,"
+                + " finalized, started_by_kind, started_by, created_at, updated_at, lock_version, platform, router,"
+                + " metrics_provider, namespace, base_track, restore_timeout_ms) values (:id, :application,"
                 + " :environment, :version, :image, :config, :commitSha, :previousVersion, :previousImage,"
                 + " :previousConfig, :strategy, :steps, :stepDurationMs, :graceMs, :failureLimit, :errorLimit,"
                 + " :readyTimeoutMs, :analysis, :smoke, :state, :pausedFrom, :step, :weight, :stepStartedAt,"
                 + " :stateChangedAt, :failures, :consecutiveErrors, :finalized, :startedByKind, :startedBy,"
-                + " :createdAt, :createdAt, 0)")
+                + " :createdAt, :createdAt, 0, :platform, :router, :metricsProvider, :namespace, :baseTrack,"
+                + " :restoreTimeoutMs)")
                 .bind("id", r.id())
                 .bind("application", r.application())
                 .bind("environment", r.environment())
@@ -59,6 +61,12 @@ public class ReleaseRepository {
                 .bind("failureLimit", r.plan().failureLimit())
                 .bind("errorLimit", r.plan().errorLimit())
                 .bind("readyTimeoutMs", r.plan().readyTimeout().toMillis())
+                .bind("restoreTimeoutMs", r.plan().restoreTimeout().toMillis())
+                .bind("platform", r.placement().platform())
+                .bind("router", r.placement().router())
+                .bind("metricsProvider", r.placement().metrics())
+                .bind("namespace", r.placement().namespace())
+                .bind("baseTrack", r.placement().base().name())
                 .bind("analysis", r.plan().analysis())
                 .bind("smoke", r.plan().smoke())
                 .bind("startedByKind", r.startedBy().kind().name())
@@ -117,6 +125,14 @@ public class ReleaseRepository {
     public Mono<Release> findActive(String application, String environment) {
         return db.sql("select " + ReleaseRows.COLUMNS + " from releases where application = :a and environment = :e"
                         + " and state in (" + activeStates() + ")")
+                .bind("a", application).bind("e", environment)
+                .map(row -> ReleaseRows.map(row, json)).one();
+    }
+
+    /** The release holding the target's slot: active, or ended with its last effects not yet carried out. */
+    public Mono<Release> findHolder(String application, String environment) {
+        return db.sql("select " + ReleaseRows.COLUMNS + " from releases where application = :a and environment = :e"
+                        + " and finalized = false")
                 .bind("a", application).bind("e", environment)
                 .map(row -> ReleaseRows.map(row, json)).one();
     }

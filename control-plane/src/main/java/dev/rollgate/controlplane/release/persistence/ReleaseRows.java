@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.Placement;
 import dev.rollgate.controlplane.release.Plan;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseState;
 import dev.rollgate.controlplane.release.Revision;
+import dev.rollgate.controlplane.release.Track;
 import io.r2dbc.spi.Readable;
 
 /** Maps a {@code releases} row to a {@link Release}. */
@@ -21,7 +23,8 @@ final class ReleaseRows {
             + " previous_version, previous_image, previous_config::text as previous_config, strategy, steps,"
             + " step_duration_ms, inconclusive_grace_ms, failure_limit, error_limit, ready_timeout_ms, analysis,"
             + " smoke, state, paused_from, step, weight, step_started_at, state_changed_at, failures,"
-            + " consecutive_errors, finalized, started_by_kind, started_by, created_at, lock_version";
+            + " consecutive_errors, finalized, started_by_kind, started_by, created_at, lock_version, platform, router,"
+            + " metrics_provider, namespace, base_track, restore_timeout_ms";
 
     private ReleaseRows() {
     }
@@ -38,6 +41,7 @@ final class ReleaseRows {
                 Duration.ofMillis(row.get("inconclusive_grace_ms", Long.class)),
                 row.get("failure_limit", Integer.class), row.get("error_limit", Integer.class),
                 Duration.ofMillis(row.get("ready_timeout_ms", Long.class)),
+                Duration.ofMillis(row.get("restore_timeout_ms", Long.class)),
                 row.get("analysis", Boolean.class), row.get("smoke", Boolean.class));
         String pausedFrom = row.get("paused_from", String.class);
         return new Release(
@@ -48,6 +52,9 @@ final class ReleaseRows {
                 previous,
                 row.get("commit_sha", String.class),
                 plan,
+                new Placement(row.get("platform", String.class), row.get("router", String.class),
+                        row.get("metrics_provider", String.class), row.get("namespace", String.class),
+                        Track.valueOf(row.get("base_track", String.class))),
                 ReleaseState.valueOf(row.get("state", String.class)),
                 pausedFrom == null ? null : ReleaseState.valueOf(pausedFrom),
                 row.get("step", Integer.class),

@@ -8,5 +8,6 @@ public interface MetricsProvider {
     /** The name environments select it by ({@code rollgate.environments.*.metrics}). */
     String name();
 
+    /** Read-only and repeatable; empty or total 0 means "no data" (never a pass), an error means the provider could not answer. */
     Mono<Sample> sample(GateQuery query);
 }

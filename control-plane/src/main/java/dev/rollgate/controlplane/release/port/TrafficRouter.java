@@ -3,13 +3,15 @@ package dev.rollgate.controlplane.release.port;
 import dev.rollgate.controlplane.release.Weights;
 import reactor.core.publisher.Mono;
 
-/** Splits a target's traffic between its tracks. Idempotent. */
+/** Splits a target's traffic between its tracks. Errors as for {@link Workloads}. */
 public interface TrafficRouter {
 
     /** The router name environments select it by ({@code rollgate.environments.*.router}). */
     String name();
 
+    /** Send traffic by {@code weights}, and requests with {@code canary: true} to {@code weights.preview()} when set; idempotent, one atomic change, no write when already so. */
     Mono<Void> route(Target target, Weights weights);
 
+    /** The weights as the router observes them now, not as last written; an unreadable router is an error, never all-stable. */
     Mono<Weights> current(Target target);
 }

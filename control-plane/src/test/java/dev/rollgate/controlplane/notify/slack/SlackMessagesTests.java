@@ -28,9 +28,10 @@ class SlackMessagesTests {
 
     private static Release release(ReleaseState state, int step, int weight) {
         Plan plan = new Plan(Plan.Strategy.CANARY, List.of(5, 25, 50), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                0, 4, Duration.ofMinutes(2), true, true);
+                0, 4, Duration.ofMinutes(2), Duration.ofMinutes(5), true, true);
         return new Release(UUID.fromString("00000000-0000-0000-0000-0000000000aa"), "video-api", "staging",
-                new Revision("1.1.0", null, Map.of()), new Revision("1.0.0", null, Map.of()), null, plan, state, null,
+                new Revision("1.1.0", null, Map.of()), new Revision("1.0.0", null, Map.of()), null, plan,
+                new dev.rollgate.controlplane.release.Placement("local", "local", "builtin", "default", null), state, null,
                 step, weight, T0, T0, 0, 0, false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
     }
 
