@@ -198,32 +198,41 @@ public class ReleaseService {
         String scope = "command:" + id;
         String hash = hash(command.type().name(), command.reason());
         String action = command.type().name();
-        return replay(scope, idempotencyKey, hash)
-                .flatMap(r -> audit.replayed(command.actor(), action, r).thenReturn(r))
-                .switchIfEmpty(Mono.defer(() -> releases.findById(id)
+        // The release is read before the key: a request with the same key commits both at once, so a release
+        // read that already shows its effect is followed by a key lookup that finds it, and we replay its result
+        // instead of refusing the command it already carried out.
+        Mono<Release> attempt = releases.findById(id)
                 .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + id + " does not exist")))
-                .flatMap(current -> {
-                    Decision d = ReleaseMachine.command(current, command, clock.instant());
-                    if (d.forbidden()) {
-                        return Mono.error(ReleaseProblem.forbidden(d.refusal()));
-                    }
-                    if (d.refusedCommand()) {
-                        return Mono.error(ReleaseProblem.conflict("Command not allowed", d.refusal(),
-                                Map.of("state", current.state().name())));
-                    }
-                    Mono<Void> remember = (idempotencyKey == null ? Mono.<Void>empty()
-                            : keys.insert(scope, idempotencyKey, hash, id))
-                            .then(audit.accepted(command.actor(), action, d.release(), command.reason()));
-                    return releases.update(d.release(), d.events(), remember).doOnNext(saved -> {
-                        publisher.publish(saved, d.events());
-                        nudges.nudge(saved.id());
-                    });
-                })
-                .retryWhen(Retry.max(5).filter(OptimisticLockingFailureException.class::isInstance))))
+                .flatMap(current -> replay(scope, idempotencyKey, hash)
+                        .flatMap(r -> audit.replayed(command.actor(), action, r).thenReturn(r))
+                        .switchIfEmpty(Mono.defer(() -> decide(current, command, scope, idempotencyKey, hash))));
+        // Lost a race (a concurrent write, or the same key stored first): look again, replay included.
+        return attempt
+                .retryWhen(Retry.max(5).filter(e -> e instanceof OptimisticLockingFailureException
+                        || e instanceof DataIntegrityViolationException))
                 .onErrorResume(e -> releases.findById(id).map(java.util.Optional::of)
                         .defaultIfEmpty(java.util.Optional.empty())
                         .flatMap(r -> audit.refused(e, command.actor(), action, r.map(Release::application).orElse(null),
                                 r.map(Release::environment).orElse(null), id, command.reason())));
+    }
+
+    private Mono<Release> decide(Release current, Command command, String scope, String idempotencyKey, String hash) {
+        String action = command.type().name();
+        Decision d = ReleaseMachine.command(current, command, clock.instant());
+        if (d.forbidden()) {
+            return Mono.error(ReleaseProblem.forbidden(d.refusal()));
+        }
+        if (d.refusedCommand()) {
+            return Mono.error(ReleaseProblem.conflict("Command not allowed", d.refusal(),
+                    Map.of("state", current.state().name())));
+        }
+        Mono<Void> remember = (idempotencyKey == null ? Mono.<Void>empty()
+                : keys.insert(scope, idempotencyKey, hash, current.id()))
+                .then(audit.accepted(command.actor(), action, d.release(), command.reason()));
+        return releases.update(d.release(), d.events(), remember).doOnNext(saved -> {
+            publisher.publish(saved, d.events());
+            nudges.nudge(saved.id());
+        });
     }
 
     public Mono<Release> get(UUID id) {
