@@ -101,7 +101,7 @@ class ReleaseEngineTests {
         Release paused = driver.awaitState(release.id(), ReleaseState.PAUSED);
 
         assertThat(paused.weight()).isEqualTo(5);
-        assertThat(world.weights("svc-c/staging")).isEqualTo(Weights.canary(5));
+        assertThat(world.weights("svc-c/staging")).isEqualTo(Weights.canary(5).withPreview(Track.CANARY));
         assertThat(driver.events(release.id())).filteredOn(e -> e.type() == Type.PAUSED).singleElement()
                 .satisfies(e -> assertThat(e.reason()).startsWith("insufficient data"));
         assertThat(driver.eventTypes(release.id())).doesNotContain(Type.PROMOTING, Type.SUCCEEDED);
@@ -129,18 +129,48 @@ class ReleaseEngineTests {
     }
 
     @Test
-    void blueGreenSwitchesAtomicallyThenPromotes() {
+    void blueGreenSwitchesOnceKeepsTheStandbyForTheWindowAndNeverRedeploys() {
         driver.establish("svc-e", "preview", "e-1.0.0");
         world.scriptHealthy("e-1.1.0");
+        world.scriptHealthy("e-1.2.0");
 
         Release release = driver.start("svc-e", "preview", "e-1.1.0");
         driver.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
 
         assertThat(release.plan().strategy()).isEqualTo(Plan.Strategy.BLUE_GREEN);
-        assertThat(world.changes("svc-e/preview")).containsSubsequence("apply canary e-1.1.0", "route 0/100",
-                "apply stable e-1.1.0", "route 100/0", "scale canary 0");
-        assertThat(world.changes("svc-e/preview")).noneMatch(c -> c.startsWith("route") && !c.equals("route 0/100")
-                && !c.equals("route 100/0"));
+        // Preview route to the idle colour, one switch, then the standby goes; the new colour is never redeployed.
+        assertThat(world.changes("svc-e/preview")).containsExactly("apply stable e-1.0.0", "apply canary e-1.1.0",
+                "route 100/0", "route 0/100", "scale stable 0");
+        assertThat(world.versionOf("svc-e/preview", Track.CANARY)).isEqualTo("e-1.1.0");
+        assertThat(driver.events(release.id())).filteredOn(e -> e.type() == Type.STEP_ADVANCED).singleElement()
+                .satisfies(e -> assertThat(e.data()).containsEntry("live", "canary").containsEntry("standby", "stable")
+                        .containsKey("standbyUntil"));
+
+        // The next release deploys into the idle colour, which is now the stable one.
+        Release next = driver.start("svc-e", "preview", "e-1.2.0");
+        assertThat(next.baseTrack()).isEqualTo(Track.CANARY);
+        assertThat(next.candidateTrack()).isEqualTo(Track.STABLE);
+        driver.awaitSettled(next.id(), ReleaseState.SUCCEEDED);
+        assertThat(world.changes("svc-e/preview")).endsWith("apply stable e-1.2.0", "route 0/100", "route 100/0",
+                "scale canary 0");
+        assertThat(world.versionOf("svc-e/preview", Track.STABLE)).isEqualTo("e-1.2.0");
+    }
+
+    @Test
+    void blueGreenRollbackInsideTheWindowIsOneSwitchBackToTheStandby() {
+        driver.establish("svc-t", "preview", "t-1.0.0");
+        world.scriptHealthy("t-1.1.0");
+        Release release = driver.start("svc-t", "preview", "t-1.1.0");
+        driver.awaitState(release.id(), ReleaseState.PROGRESSING);
+        int before = world.changes("svc-t/preview").size();
+
+        service.command(release.id(), new Command(Command.Type.ROLLBACK, Actor.SYSTEM, "switch back"), null).block();
+        driver.awaitSettled(release.id(), ReleaseState.ROLLED_BACK);
+
+        // The standby still runs the previous version: no redeploy, just the switch and the candidate retired.
+        assertThat(world.changes("svc-t/preview").subList(before, world.changes("svc-t/preview").size()))
+                .containsExactly("route 100/0", "scale canary 0");
+        assertThat(world.versionOf("svc-t/preview", Track.STABLE)).isEqualTo("t-1.0.0");
     }
 
     @Test

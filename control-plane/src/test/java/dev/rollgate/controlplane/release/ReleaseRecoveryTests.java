@@ -76,7 +76,7 @@ class ReleaseRecoveryTests {
         assertThat(history.stream().map(ReleaseEvent::type).filter(t -> t != Type.STEP_ADVANCED))
                 .doesNotHaveDuplicates();
         assertThat(world.changes("svc-s/staging")).containsExactly("apply stable s-1.0.0", "apply canary s-1.1.0",
-                "route 95/5", "route 75/25", "route 50/50", "apply stable s-1.1.0", "route 100/0", "scale canary 0");
+                "route 100/0", "route 95/5", "route 75/25", "route 50/50", "apply stable s-1.1.0", "route 100/0", "scale canary 0");
         assertThat(world.allChanges("svc-s/staging")).filteredOn(c -> c.what().equals("route 50/50"))
                 .extracting(Change::instance).containsExactly("node-b");
     }

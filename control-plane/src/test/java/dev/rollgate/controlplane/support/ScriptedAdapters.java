@@ -46,7 +46,7 @@ public class ScriptedAdapters {
             public Mono<TrackStatus> status(Target target, Track track) {
                 return Mono.fromCallable(() -> {
                     world.maybeFail(target.key(), "status");
-                    return world.status(target.key(), track);
+                    return world.silent(target.key(), "status") ? null : world.status(target.key(), track);
                 });
             }
 
@@ -81,7 +81,7 @@ public class ScriptedAdapters {
             public Mono<Weights> current(Target target) {
                 return Mono.fromCallable(() -> {
                     world.maybeFail(target.key(), "weights");
-                    return world.weights(target.key());
+                    return world.silent(target.key(), "weights") ? null : world.weights(target.key());
                 });
             }
         };

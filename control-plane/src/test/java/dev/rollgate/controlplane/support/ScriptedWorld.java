@@ -37,6 +37,7 @@ public final class ScriptedWorld {
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<Change> changes = new ArrayList<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
 
     public record Change(String target, String what, String instance) {
     }
@@ -114,6 +115,16 @@ public final class ScriptedWorld {
 
     public synchronized void clearFaults() {
         faults.clear();
+        silent.clear();
+    }
+
+    /** {@code operation} on {@code target} answers nothing at all (an empty reply) until cleared. */
+    public synchronized void answerNothing(String target, String operation) {
+        silent.add(target + "#" + operation);
+    }
+
+    synchronized boolean silent(String target, String operation) {
+        return silent.contains(target + "#" + operation);
     }
 
     /** Throws the scripted fault, if any, for one call; operations: apply, status, scale, route, weights, smoke. */
