@@ -20,7 +20,7 @@ final class AdapterFaults {
 
     /** States whose platform work can wait for a person to resume it. */
     private static final Set<ReleaseState> PAUSABLE =
-            EnumSet.of(ReleaseState.DEPLOYING, ReleaseState.PROGRESSING, ReleaseState.PROMOTING);
+            EnumSet.of(ReleaseState.PENDING, ReleaseState.DEPLOYING, ReleaseState.PROGRESSING, ReleaseState.PROMOTING);
 
     private AdapterFaults() {
     }

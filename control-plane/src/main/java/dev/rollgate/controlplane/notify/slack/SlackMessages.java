@@ -100,6 +100,7 @@ public final class SlackMessages {
             case ROLLED_BACK -> ":leftwards_arrow_with_hook: *Rolled back*: " + reason;
             case ABORTED -> ":no_entry: *Aborted*: " + reason + by;
             case FAILED -> ":boom: *Failed*: " + reason;
+            case CLEANUP_FAILED -> ":warning: *Manual action needed*: " + reason;
             default -> escape(e.type().name()) + ": " + reason;
         };
     }

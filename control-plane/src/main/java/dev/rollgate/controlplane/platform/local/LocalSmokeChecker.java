@@ -2,26 +2,35 @@ package dev.rollgate.controlplane.platform.local;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
+import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.port.AdapterException;
 import dev.rollgate.controlplane.release.port.SmokeChecker;
 import dev.rollgate.controlplane.release.port.Target;
-import dev.rollgate.controlplane.release.Track;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Calls each smoke path on the track's own process, bypassing the proxy: no user sees a failing candidate. */
+/**
+ * Calls each smoke path through the target's front door with {@code canary: true}, the preview route: the request
+ * takes the same proxy path users will, yet reaches only the idle track. An answer from any other track (the
+ * preview is not routed yet) is a failed check, never a pass on the old version's behalf.
+ */
 @Component
 public class LocalSmokeChecker implements SmokeChecker {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final LocalBackends backends;
+    private final ObjectProvider<LocalRouter> router;
     private final ReadinessProbe http;
 
-    public LocalSmokeChecker(LocalBackends backends, ReadinessProbe http) {
+    public LocalSmokeChecker(LocalBackends backends, ObjectProvider<LocalRouter> router, ReadinessProbe http) {
         this.backends = backends;
+        this.router = router;
         this.http = http;
     }
 
@@ -32,18 +41,31 @@ public class LocalSmokeChecker implements SmokeChecker {
 
     @Override
     public Mono<SmokeResult> check(Target target, Track track, List<String> paths) {
-        var backend = backends.backend(target, track);
-        if (backend.isEmpty()) {
+        if (backends.backend(target, track).isEmpty()) {
             return Mono.just(new SmokeResult(0, List.of("no ready " + track.id() + " instance to check")));
         }
-        int port = backend.get().port();
+        Optional<Integer> front = Optional.ofNullable(router.getIfAvailable()).flatMap(r -> r.frontPort(target));
+        if (front.isEmpty()) {
+            return Mono.error(AdapterException.transientError("the local proxy of " + target.key()
+                    + " is not listening, so its preview route cannot be checked"));
+        }
+        int port = front.get();
         return Flux.fromIterable(paths)
-                .concatMap(path -> http.status(port, path, TIMEOUT)
-                        .map(status -> status >= 200 && status < 300 ? "" : "GET " + path + " answered " + status)
+                .concatMap(path -> http.preview(port, path, TIMEOUT)
+                        .map(answer -> verdict(path, track, answer))
                         .onErrorResume(e -> Mono.just("GET " + path + " failed: " + describe(e))))
                 .filter(failure -> !failure.isEmpty())
                 .collectList()
                 .map(failures -> new SmokeResult(paths.size(), failures));
+    }
+
+    private static String verdict(String path, Track track, ReadinessProbe.Preview answer) {
+        if (!track.id().equals(answer.track())) {
+            return "GET " + path + " through the preview route was answered by the "
+                    + (answer.track() == null ? "proxy itself" : answer.track() + " track") + ", not the "
+                    + track.id() + " track";
+        }
+        return answer.status() >= 200 && answer.status() < 300 ? "" : "GET " + path + " answered " + answer.status();
     }
 
     private static String describe(Throwable e) {

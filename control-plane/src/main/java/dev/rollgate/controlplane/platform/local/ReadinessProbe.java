@@ -22,6 +22,20 @@ public class ReadinessProbe {
         return status(port, "/ready", TIMEOUT).map(s -> s == 200).onErrorReturn(false);
     }
 
+    /** Status and the proxy's {@code X-Rollgate-Track} of GET {@code path} with {@code canary: true}. */
+    public Mono<Preview> preview(int port, String path, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header(dev.rollgate.controlplane.platform.local.proxy.WeightedProxy.CANARY_HEADER, "true")
+                .timeout(timeout).GET().build();
+        return Mono.fromFuture(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .map(r -> new Preview(r.statusCode(), r.headers().firstValue(
+                        dev.rollgate.controlplane.platform.local.proxy.WeightedProxy.TRACK_HEADER).orElse(null)));
+    }
+
+    /** What a preview request got back: the status, and which track answered it. */
+    public record Preview(int status, String track) {
+    }
+
     /** The status of GET {@code path}; errors (refused, timeout) are signalled. */
     public Mono<Integer> status(int port, String path, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

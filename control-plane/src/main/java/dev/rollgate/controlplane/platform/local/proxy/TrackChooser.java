@@ -13,14 +13,16 @@ public final class TrackChooser {
 
     /**
      * @param roll         a uniform draw in 0..99
-     * @param forceCanary  the request asked for the canary ({@code canary: true}); honoured at any weight, so a
-     *                     blue-green preview or a tester can reach the new version before it takes traffic
+     * @param preview      the request asked for the preview ({@code canary: true}); it reaches the weights'
+     *                     preview track at any weight, so a blue-green idle colour can be smoke-tested and a tester
+     *                     can reach a canary before it takes traffic; without a preview the weights decide
      * @return the track, or empty when neither has a ready backend
      */
     public static Optional<Track> choose(Weights weights, boolean stableReady, boolean canaryReady,
-                                         boolean forceCanary, int roll) {
-        if (forceCanary && canaryReady) {
-            return Optional.of(Track.CANARY);
+                                         boolean preview, int roll) {
+        Track previewTrack = weights.preview();
+        if (preview && previewTrack != null && (previewTrack == Track.CANARY ? canaryReady : stableReady)) {
+            return Optional.of(previewTrack);
         }
         Track wanted = roll < weights.canary() ? Track.CANARY : Track.STABLE;
         boolean wantedReady = wanted == Track.CANARY ? canaryReady : stableReady;

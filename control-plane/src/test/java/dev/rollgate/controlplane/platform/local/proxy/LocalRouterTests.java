@@ -108,13 +108,28 @@ class LocalRouterTests {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 5})
-    void canaryHeaderReachesTheCanaryAtAnyWeight(int weight) {
-        route(Weights.canary(weight));
+    void previewHeaderReachesThePreviewTrackAtAnyWeight(int weight) {
+        route(Weights.canary(weight).withPreview(Track.CANARY));
 
         for (int i = 0; i < 30; i++) {
             Reply reply = client.get("/api/videos", Map.of("canary", "true"));
             assertThat(reply.header(WeightedProxy.TRACK_HEADER)).isEqualTo("canary");
             assertThat(reply.header("X-Version")).isEqualTo("2.0.0");
+        }
+    }
+
+    @Test
+    void withoutAPreviewTheHeaderChangesNothingAndABlueGreenPreviewCanBeTheStableColour() {
+        route(Weights.all(Track.CANARY));
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.get("/api/videos", Map.of("canary", "true")).header(WeightedProxy.TRACK_HEADER))
+                    .isEqualTo("canary");
+        }
+        route(Weights.all(Track.CANARY).withPreview(Track.STABLE));
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.get("/api/videos", Map.of("canary", "true")).header(WeightedProxy.TRACK_HEADER))
+                    .isEqualTo("stable");
+            assertThat(client.get("/api/videos", Map.of()).header(WeightedProxy.TRACK_HEADER)).isEqualTo("canary");
         }
     }
 

@@ -12,21 +12,25 @@ import dev.rollgate.controlplane.release.Weights;
 
 class TrackChooserTests {
 
-    @ParameterizedTest(name = "canary {0}%, stable up {1}, canary up {2}, header {3}, roll {4} -> {5}")
+    @ParameterizedTest(name = "canary {0}%, preview {1}, stable up {2}, canary up {3}, header {4}, roll {5} -> {6}")
     @CsvSource({
-            "5,   true,  true,  false, 4,  CANARY",
-            "5,   true,  true,  false, 5,  STABLE",
-            "0,   true,  true,  false, 0,  STABLE",
-            "100, true,  true,  false, 99, CANARY",
-            "0,   true,  true,  true,  50, CANARY",
-            "0,   true,  false, true,  50, STABLE",
-            "100, true,  false, false, 0,  STABLE",
-            "0,   false, true,  false, 99, CANARY",
-            "50,  false, false, true,  0,  NONE",
+            "5,   CANARY, true,  true,  false, 4,  CANARY",
+            "5,   CANARY, true,  true,  false, 5,  STABLE",
+            "0,   NONE,   true,  true,  false, 0,  STABLE",
+            "100, NONE,   true,  true,  false, 99, CANARY",
+            "0,   CANARY, true,  true,  true,  50, CANARY",
+            "0,   NONE,   true,  true,  true,  50, STABLE",
+            "100, STABLE, true,  true,  true,  50, STABLE",
+            "100, STABLE, true,  true,  false, 50, CANARY",
+            "0,   CANARY, true,  false, true,  50, STABLE",
+            "100, NONE,   true,  false, false, 0,  STABLE",
+            "0,   NONE,   false, true,  false, 99, CANARY",
+            "50,  CANARY, false, false, true,  0,  NONE",
     })
-    void choosesByWeightHeaderAndReadiness(int canary, boolean stableReady, boolean canaryReady, boolean header,
-                                           int roll, String expected) {
-        Optional<Track> chosen = TrackChooser.choose(Weights.canary(canary), stableReady, canaryReady, header, roll);
+    void choosesByWeightPreviewHeaderAndReadiness(int canary, String preview, boolean stableReady,
+                                                  boolean canaryReady, boolean header, int roll, String expected) {
+        Weights weights = Weights.canary(canary).withPreview(preview.equals("NONE") ? null : Track.valueOf(preview));
+        Optional<Track> chosen = TrackChooser.choose(weights, stableReady, canaryReady, header, roll);
 
         assertThat(chosen.map(Track::name).orElse("NONE")).isEqualTo(expected);
     }
