@@ -86,6 +86,43 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
         };
     }
 
+    public boolean blueGreen() {
+        return release.plan().strategy() == Plan.Strategy.BLUE_GREEN;
+    }
+
+    private ReleaseState effectiveState() {
+        return release.state() == ReleaseState.PAUSED ? release.pausedFrom() : release.state();
+    }
+
+    /** Blue-green: the colour (track) that has the traffic now, with the version it runs. */
+    public String liveColour() {
+        String previous = release.previous() == null ? "none" : release.previous().version();
+        return switch (effectiveState()) {
+            case PROGRESSING, PROMOTING, SUCCEEDED -> release.candidateTrack().id() + " (" + release.version() + ")";
+            default -> release.baseTrack().id() + " (" + previous + ")";
+        };
+    }
+
+    /** Blue-green: what the other colour is doing. */
+    public String otherColour() {
+        String previous = release.previous() == null ? "none" : release.previous().version();
+        return switch (effectiveState()) {
+            case PENDING, DEPLOYING -> release.candidateTrack().id() + " (" + release.version()
+                    + "): idle, reachable through the preview route (header canary: true)";
+            case PROGRESSING, PROMOTING -> release.baseTrack().id() + " (" + previous
+                    + "): standby, a rollback switches back to it";
+            case SUCCEEDED -> release.baseTrack().id() + ": standby scaled to zero";
+            default -> release.candidateTrack().id() + ": retired";
+        };
+    }
+
+    /** Blue-green: when the standby goes away, while it is kept; null otherwise. */
+    public java.time.Instant standbyUntil() {
+        ReleaseState s = effectiveState();
+        return blueGreen() && (s == ReleaseState.PROGRESSING) && release.stepStartedAt() != null
+                ? release.stepStartedAt().plus(release.plan().stepDuration()) : null;
+    }
+
     public int stableWeight() {
         return release.plan().strategy().sideBySide() ? 100 - candidateWeight() : 0;
     }

@@ -148,6 +148,19 @@ class EngineContractTests {
     }
 
     @Test
+    void aSmokeCheckerThatCannotCheckIsAnErrorNotAFailedSmokeCheck() {
+        driver.establish("fault-d", "preview", "xd-1.0.0");
+        world.scriptHealthy("xd-1.1.0");
+        world.fail("fault-d/preview", "smoke", false, 2);
+
+        Release release = driver.start("fault-d", "preview", "xd-1.1.0");
+        driver.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
+
+        assertThat(driver.eventTypes(release.id())).doesNotContain(Type.SMOKE_FAILED, Type.ROLLBACK_STARTED)
+                .contains(Type.SMOKE_PASSED);
+    }
+
+    @Test
     void aRunningReleaseKeepsThePlacementItWasCreatedWith() {
         driver.establish("place-a", "staging", "pa-1.0.0");
         world.script("pa-1.1.0", new Behaviour(false, false, ScriptedWorld.HEALTHY, List.of()));

@@ -23,11 +23,18 @@ class ReleaseDetailsTests {
     private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
 
     private static Release canary(ReleaseState state, ReleaseState pausedFrom, int step, int weight) {
-        Plan plan = new Plan(Plan.Strategy.CANARY, List.of(5, 25, 50), Duration.ofSeconds(30), Duration.ofSeconds(30),
+        return release(Plan.Strategy.CANARY, List.of(5, 25, 50), dev.rollgate.controlplane.release.Track.STABLE,
+                state, pausedFrom, step, weight);
+    }
+
+    private static Release release(Plan.Strategy strategy, List<Integer> steps,
+                                   dev.rollgate.controlplane.release.Track base, ReleaseState state,
+                                   ReleaseState pausedFrom, int step, int weight) {
+        Plan plan = new Plan(strategy, steps, Duration.ofSeconds(30), Duration.ofSeconds(30),
                 0, 4, Duration.ofMinutes(2), Duration.ofMinutes(5), true, true);
         return new Release(UUID.randomUUID(), "video-api", "staging", new Revision("1.1.0", null, Map.of()),
                 new Revision("1.0.0", null, Map.of()), null, plan,
-                new dev.rollgate.controlplane.release.Placement("local", "local", "builtin", "default", null), state, pausedFrom, step, weight, T0, T0, 0, 0,
+                new dev.rollgate.controlplane.release.Placement("local", "local", "builtin", "default", base), state, pausedFrom, step, weight, T0, T0, 0, 0,
                 false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
     }
 
@@ -83,5 +90,32 @@ class ReleaseDetailsTests {
         assertThat(errors).isEmpty();
         assertThat(StartReleaseController.parseConfig("A=1\n=2", errors)).isEmpty();
         assertThat(errors).containsEntry("config", "line 2: expected KEY=VALUE");
+    }
+
+    @Test
+    void blueGreenShowsWhichColourIsLiveAndWhenTheStandbyGoes() {
+        var canaryTrack = dev.rollgate.controlplane.release.Track.CANARY;
+        Release deploying = release(Plan.Strategy.BLUE_GREEN, List.of(100), canaryTrack, ReleaseState.DEPLOYING,
+                null, 0, 0);
+        Release switched = release(Plan.Strategy.BLUE_GREEN, List.of(100), canaryTrack, ReleaseState.PROGRESSING,
+                null, 0, 100);
+        Release done = release(Plan.Strategy.BLUE_GREEN, List.of(100), canaryTrack, ReleaseState.SUCCEEDED,
+                null, 0, 100);
+
+        ReleaseDetails before = ReleaseDetails.of(deploying, List.of(), List.of(), false, false);
+        ReleaseDetails during = ReleaseDetails.of(switched, List.of(), List.of(), false, false);
+        ReleaseDetails after = ReleaseDetails.of(done, List.of(), List.of(), false, false);
+
+        // The previous version is live on the canary colour, so this release deploys into the stable one.
+        assertThat(before.liveColour()).isEqualTo("canary (1.0.0)");
+        assertThat(before.otherColour()).startsWith("stable (1.1.0): idle").contains("canary: true");
+        assertThat(before.standbyUntil()).isNull();
+        assertThat(during.liveColour()).isEqualTo("stable (1.1.0)");
+        assertThat(during.otherColour()).startsWith("canary (1.0.0): standby");
+        assertThat(during.standbyUntil()).isEqualTo(T0.plusSeconds(30));
+        assertThat(after.otherColour()).isEqualTo("canary: standby scaled to zero");
+        assertThat(after.standbyUntil()).isNull();
+        assertThat(ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 1, 25), List.of(), List.of(), false,
+                false).blueGreen()).isFalse();
     }
 }

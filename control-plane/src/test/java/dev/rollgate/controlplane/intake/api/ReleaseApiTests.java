@@ -1,6 +1,7 @@
 package dev.rollgate.controlplane.intake.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.rollgate.controlplane.release.ReleaseEvent;
 import dev.rollgate.controlplane.release.ReleaseState;
 import dev.rollgate.controlplane.release.ReleaseService;
 import dev.rollgate.controlplane.release.persistence.EventRepository;
@@ -79,6 +81,43 @@ class ReleaseApiTests {
         http.get().uri("/api/releases").headers(h -> h.setBearerAuth("rg_not-a-token")).exchange()
                 .expectStatus().isUnauthorized()
                 .expectBody().jsonPath("$.detail").isEqualTo("invalid or revoked API token");
+    }
+
+    @Test
+    void onlyAnAdminMayAbandonARollbackThatCannotFinish() {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        driver.establish("fault-e", "staging", "fe-1.0.0");
+        driver.establish("fault-e", "production", "fe-1.0.0");
+        world.scriptHealthy("fe-1.1.0");
+        driver.awaitSettled(driver.start("fault-e", "staging", "fe-1.1.0").id(), ReleaseState.SUCCEEDED);
+        // Too little traffic in production: the release pauses and waits for a person.
+        world.script("fe-1.1.0", new ScriptedWorld.Behaviour(true, false,
+                gate -> new dev.rollgate.controlplane.release.port.Sample(0, 10, 0.0), List.of()));
+        String manager = token("release-manager");
+        var release = driver.start("fault-e", "production", "fe-1.1.0");
+        driver.awaitState(release.id(), ReleaseState.PAUSED);
+        try {
+            // The router stops answering: the rollback cannot bring traffic back.
+            world.fail("fault-e/production", "route", false, -1);
+            post(manager, "/api/releases/" + release.id() + "/rollback", Map.of("reason", "bad")).expectStatus().isOk();
+            driver.awaitState(release.id(), ReleaseState.ROLLING_BACK);
+
+            post(manager, "/api/releases/" + release.id() + "/abort", Map.of("reason", "taking over"))
+                    .expectStatus().isForbidden()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("admin role"));
+            post(ADMIN, "/api/releases/" + release.id() + "/abort", Map.of("reason", "taking over"))
+                    .expectStatus().isOk().expectBody().jsonPath("$.state").isEqualTo("ABORTED");
+        } finally {
+            world.clearFaults();
+        }
+        int changes = world.changes("fault-e/production").size();
+        driver.awaitSettled(release.id(), ReleaseState.ABORTED);
+        assertThat(driver.events(release.id())).filteredOn(e -> e.type() == ReleaseEvent.Type.ABORTED)
+                .singleElement().satisfies(e -> assertThat(e.reason()).contains("manual action needed"));
+        // Handed over: the platform is left as it is for the person who took it.
+        await().during(java.time.Duration.ofMillis(500)).atMost(java.time.Duration.ofSeconds(3))
+                .until(() -> world.changes("fault-e/production").size() == changes);
     }
 
     @Test
