@@ -18,7 +18,7 @@ public record RollgateProperties(
         Map<String, EnvironmentProperties> environments,
         @DefaultValue("1s") Duration reconcileInterval,
         @DefaultValue("15s") Duration leaseTtl,
-        @DefaultValue("10s") Duration tickTimeout,
+        @DefaultValue("12s") Duration tickTimeout,
         String instanceId,
         String adminToken,
         @DefaultValue("http://localhost:8090") String consoleUrl) {

@@ -27,21 +27,26 @@ final class DesiredEffects {
             throw new IllegalStateException("paused release without pausedFrom: " + release.id());
         }
         if (strategy == Plan.Strategy.ROLLING) {
+            // Rolling replaces the live track in place; the route is stated so traffic is where the work is.
             return switch (state) {
-                case PENDING, SUCCEEDED -> List.of();
-                case DEPLOYING, PROGRESSING, PROMOTING -> List.of(new ApplyTrack(base, candidate));
+                case PENDING -> List.of();
+                case SUCCEEDED -> List.of(new Route(Weights.all(base)));
+                case DEPLOYING, PROGRESSING, PROMOTING -> List.of(new ApplyTrack(base, candidate),
+                        new Route(Weights.all(base)));
                 default -> restore(release);
             };
         }
         boolean blueGreen = strategy == Plan.Strategy.BLUE_GREEN;
+        List<Effect> keepBase = keepBase(release);
         return switch (state) {
             case PENDING -> List.of();
             // The candidate comes up beside the live track, reachable only through the preview route.
-            case DEPLOYING -> List.of(new ApplyTrack(other, candidate), new Route(Weights.all(base).withPreview(other)));
-            // Blue-green: one switch; the old colour is left alone as the standby a rollback switches back to.
+            case DEPLOYING -> concat(keepBase, new ApplyTrack(other, candidate),
+                    new Route(Weights.all(base).withPreview(other)));
+            // Blue-green: one switch; the old colour stays as the standby a rollback switches back to.
             case PROGRESSING -> blueGreen
-                    ? List.of(new ApplyTrack(other, candidate), new Route(Weights.all(other)))
-                    : List.of(new ApplyTrack(other, candidate),
+                    ? concat(keepBase, new ApplyTrack(other, candidate), new Route(Weights.all(other)))
+                    : concat(keepBase, new ApplyTrack(other, candidate),
                     new Route(Weights.toward(other, release.weight()).withPreview(other)));
             case PROMOTING -> List.of(new ApplyTrack(base, candidate),
                     new Route(Weights.toward(other, release.weight()).withPreview(other)));
@@ -53,14 +58,28 @@ final class DesiredEffects {
         };
     }
 
+    /**
+     * While the candidate runs beside it, the base keeps the previous version: stated, not assumed, so a base lost
+     * meanwhile (a restart of the local platform, a deleted Deployment) comes back before a rollback needs it.
+     */
+    private static List<Effect> keepBase(Release release) {
+        return release.previous() == null ? List.of() : List.of(new ApplyTrack(release.baseTrack(), release.previous()));
+    }
+
+    private static List<Effect> concat(List<Effect> first, Effect... rest) {
+        List<Effect> all = new ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return List.copyOf(all);
+    }
+
     private static List<Effect> restore(Release release) {
         Track base = release.baseTrack();
         List<Effect> effects = new ArrayList<>();
         effects.add(release.previous() == null
                 ? new ScaleToZero(base)
                 : new ApplyTrack(base, release.previous()));
+        effects.add(new Route(Weights.all(base)));
         if (release.plan().strategy().sideBySide()) {
-            effects.add(new Route(Weights.all(base)));
             effects.add(new ScaleToZero(base.other()));
         }
         return effects;

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseEvent;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -34,7 +35,8 @@ public class EventPublisher {
         for (ReleaseEvent event : events) {
             stream.tryEmitNext(new Published(release, event));
             for (Notifier notifier : notifiers) {
-                notifier.publish(release, event)
+                // Deferred: a notifier that throws instead of erroring must not fail the caller's committed change.
+                Mono.defer(() -> notifier.publish(release, event))
                         .doOnError(e -> log.warn("notifier {} failed for release {}: {}",
                                 notifier.getClass().getSimpleName(), release.id(), e.toString()))
                         .onErrorComplete()

@@ -28,9 +28,9 @@ import reactor.core.publisher.Mono;
 @Component
 public class ObservationCollector {
 
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-    /** Smoke paths are called one after another, each with its own timeout. */
-    private static final Duration SMOKE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** For the whole check (its paths are called one after another); the tick's own budget bounds it too. */
+    private static final Duration SMOKE_TIMEOUT = Duration.ofSeconds(7);
 
     private final GateEvaluator gates;
     private final List<SmokeChecker> smokeCheckers;

@@ -10,4 +10,11 @@ public record Placement(String platform, String router, String metrics, String n
     public Placement {
         base = base == null ? Track.STABLE : base;
     }
+
+    /** Releases stored before placement was frozen have none recorded: they run where the environment says now. */
+    public Placement completedBy(Placement current) {
+        return new Placement(platform == null ? current.platform() : platform,
+                router == null ? current.router() : router, metrics == null ? current.metrics() : metrics,
+                namespace == null ? current.namespace() : namespace, base);
+    }
 }

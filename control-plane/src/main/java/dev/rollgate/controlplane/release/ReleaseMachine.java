@@ -170,8 +170,14 @@ public final class ReleaseMachine {
         return enterStep(progressing, 0, now, events);
     }
 
-    /** The candidate never served: FAILED, and the restore effects retire it (rolling: put previous back). */
+    /**
+     * The candidate never served. Beside the live track it simply ends FAILED and is retired; a rolling update has
+     * already replaced live replicas, so the previous version is brought back and confirmed like any rollback.
+     */
     private static Decision ended(Release release, String reason, Instant now) {
+        if (!release.plan().strategy().sideBySide() && release.previous() != null) {
+            return rollback(release, Actor.SYSTEM, reason, now, List.of());
+        }
         return transition(release, ReleaseState.FAILED, now, event(Type.FAILED, Actor.SYSTEM, reason, now, Map.of()));
     }
 

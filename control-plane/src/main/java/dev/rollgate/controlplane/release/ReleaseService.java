@@ -39,10 +39,15 @@ public class ReleaseService {
     private final Clock clock;
     private final List<dev.rollgate.controlplane.release.port.TargetFacts> facts;
     private final AuditTrail audit;
+    private final LiveTrafficCheck traffic;
+    private final dev.rollgate.controlplane.release.persistence.LeaseRepository leases;
 
     public ReleaseService(Policies policies, PlatformRegistry platforms, ReleaseRepository releases,
                           IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock,
-                          List<dev.rollgate.controlplane.release.port.TargetFacts> facts, AuditTrail audit) {
+                          List<dev.rollgate.controlplane.release.port.TargetFacts> facts, AuditTrail audit,
+                          LiveTrafficCheck traffic, dev.rollgate.controlplane.release.persistence.LeaseRepository leases) {
+        this.traffic = traffic;
+        this.leases = leases;
         this.facts = List.copyOf(facts);
         this.audit = audit;
         this.policies = policies;
@@ -159,7 +164,11 @@ public class ReleaseService {
                     Mono<Void> remember = (key == null ? Mono.<Void>empty()
                             : keys.insert("create", key, hash, d.release().id()))
                             .then(audit.accepted(actor, action, d.release(), reason));
-                    return releases.insert(d.release(), d.events(), remember)
+                    // The slot first: a release in flight explains split traffic, and its conflict says which.
+                    Mono<Void> slotFree = releases.findHolder(app.name(), env.name())
+                            .flatMap(holder -> Mono.<Void>error(activeConflict(holder)));
+                    return slotFree.then(traffic.confirm(target, placement, plan, previous.orElse(null)))
+                            .then(releases.insert(d.release(), d.events(), remember))
                             .doOnNext(saved -> {
                                 publisher.publish(saved, d.events());
                                 nudges.nudge(saved.id());
@@ -232,7 +241,10 @@ public class ReleaseService {
         return releases.update(d.release(), d.events(), remember).doOnNext(saved -> {
             publisher.publish(saved, d.events());
             nudges.nudge(saved.id());
-        });
+        }).flatMap(saved -> saved.finalized()
+                // Handed over (an admin abandoned a rollback): the slot is free now, as after a finalize.
+                ? leases.drop(saved.id()).then(Mono.fromRunnable(() -> publisher.finalized(saved))).thenReturn(saved)
+                : Mono.just(saved));
     }
 
     public Mono<Release> get(UUID id) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +46,16 @@ public class ReleaseTicker {
     private final ReconcileNudges nudges;
     private final AuditTrail audit;
     private final Clock clock;
+    private final Duration budget;
 
     public ReleaseTicker(ReleaseRepository releases, MeasurementRepository measurements, LeaseRepository leases,
                          Policies policies, PlatformRegistry platforms, ObservationCollector collector,
                          EffectExecutor executor, EventPublisher publisher, ReconcileNudges nudges, AuditTrail audit,
-                         Clock clock) {
+                         Clock clock, dev.rollgate.controlplane.policy.RollgateProperties properties) {
         this.clock = clock;
+        // Inside the reconciler's tick timeout, so a platform that hangs is still seen, counted and timed out
+        // by the machine instead of the whole tick being cancelled without a trace.
+        this.budget = properties.tickTimeout().multipliedBy(2).dividedBy(3);
         this.audit = audit;
         this.releases = releases;
         this.measurements = measurements;
@@ -77,7 +82,8 @@ public class ReleaseTicker {
     private Mono<Void> tick(Release r) {
         Application app = policies.application(r.application()).orElse(null);
         Environment env = policies.environment(r.environment()).orElse(null);
-        Placement placement = r.placement();
+        Placement placement = env == null ? r.placement()
+                : r.placement().completedBy(PlatformRegistry.placement(env, r.baseTrack()));
         Optional<String> missing = app == null || env == null
                 ? Optional.of(r.application() + " in " + r.environment() + " is not configured on this replica")
                 : platforms.missing(placement);
@@ -93,11 +99,16 @@ public class ReleaseTicker {
         Target target = new Target(r.application(), r.environment(), placement.namespace());
         Mono<Void> converge = executor.execute(ReleaseMachine.desired(r), target, workloads, router);
         if (r.state().terminal()) {
-            return converge.then(finalize(r)).onErrorResume(EffectFailed.class, e -> cleanupFailed(r, e.error()));
+            return converge.timeout(budget).then(finalize(r))
+                    .onErrorResume(EffectFailed.class, e -> cleanupFailed(r, e.error()))
+                    .onErrorResume(TimeoutException.class, e -> cleanupFailed(r, timedOut("retiring the candidate")));
         }
         Mono<Observation> observed = converge
                 .then(collector.observe(r, app, env, target, workloads, router, metrics))
-                .onErrorResume(EffectFailed.class, e -> Mono.just(Observation.failed(clock.instant(), e.error())));
+                .timeout(budget)
+                .onErrorResume(EffectFailed.class, e -> Mono.just(Observation.failed(clock.instant(), e.error())))
+                .onErrorResume(TimeoutException.class, e -> Mono.just(Observation.failed(clock.instant(),
+                        timedOut("converging and reading the platform"))));
         return decide(r, observed, target, workloads, router);
     }
 
@@ -125,7 +136,8 @@ public class ReleaseTicker {
                             return Mono.empty();
                         }
                         // A failed effect is seen again by the next tick's converge, as an observation.
-                        return executor.execute(d.effects(), target, workloads, router)
+                        return executor.execute(d.effects(), target, workloads, router).timeout(budget)
+                                .onErrorResume(TimeoutException.class, e -> Mono.empty())
                                 .onErrorResume(EffectFailed.class, e -> Mono.empty());
                     });
         });
@@ -136,10 +148,16 @@ public class ReleaseTicker {
      * retried on the next ticks; a refusal, or faults past the restore deadline, end the attempt with an event
      * saying what is left for a person, so the target's slot is freed rather than held for ever.
      */
+    private AdapterError timedOut(String what) {
+        return new AdapterError(what, false, "no answer within " + budget.toMillis() + " ms");
+    }
+
+    private boolean overdue(Release r) {
+        return Duration.between(r.stateChangedAt(), clock.instant()).compareTo(r.plan().restoreTimeout()) > 0;
+    }
+
     private Mono<Void> cleanupFailed(Release r, AdapterError error) {
-        boolean overdue = Duration.between(r.stateChangedAt(), clock.instant())
-                .compareTo(r.plan().restoreTimeout()) > 0;
-        if (!error.permanent() && !overdue) {
+        if (!error.permanent() && !overdue(r)) {
             log.warn("release {} ended {} but {}; retrying", r.id(), r.state(), error.describe());
             return Mono.empty();
         }

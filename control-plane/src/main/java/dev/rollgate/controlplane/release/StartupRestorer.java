@@ -1,6 +1,5 @@
 package dev.rollgate.controlplane.release;
 
-import java.util.EnumSet;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -9,25 +8,26 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import dev.rollgate.controlplane.policy.Environment;
 import dev.rollgate.controlplane.policy.Policies;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
 import dev.rollgate.controlplane.release.port.RestoredOnStart;
 import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.release.port.Workloads;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * After a start, each target of a platform that asks for it ({@link RestoredOnStart}) serves its last good version
- * again; one that never had a release gets the platform's bootstrap build so a fresh installation answers at once.
- * Where a release is mid-flight and owns the stable track (rolling, promotion, rollback), the reconciler restores it.
+ * again, on the track that version is live on (blue-green alternates colours) and with all traffic routed there;
+ * one that never had a release gets the platform's bootstrap build so a fresh installation answers at once. A
+ * target with a release in flight is left to the reconciler, whose desired effects state every track it needs.
  */
 @Component
 public class StartupRestorer {
 
     private static final Logger log = LoggerFactory.getLogger(StartupRestorer.class);
-    private static final EnumSet<ReleaseState> STABLE_UNTOUCHED = EnumSet.of(ReleaseState.PENDING,
-            ReleaseState.DEPLOYING, ReleaseState.PROGRESSING, ReleaseState.PAUSED);
 
     private final List<RestoredOnStart> platforms;
     private final Policies policies;
@@ -56,25 +56,30 @@ public class StartupRestorer {
     }
 
     private Mono<Void> restore(Target target, RestoredOnStart platform) {
-        Workloads workloads = policies.environment(target.environment()).flatMap(registry::workloads).orElse(null);
-        if (workloads == null) {
+        Environment env = policies.environment(target.environment()).orElse(null);
+        Workloads workloads = env == null ? null : registry.workloads(env).orElse(null);
+        TrafficRouter router = env == null ? null
+                : registry.router(PlatformRegistry.placement(env, Track.STABLE)).orElse(null);
+        if (workloads == null || router == null) {
             return Mono.empty();
         }
-        Mono<Release> active = releases.findActive(target.application(), target.environment());
-        return active.map(a -> a.plan().strategy().sideBySide() && STABLE_UNTOUCHED.contains(a.state()))
-                .map(stableIsOurs -> stableIsOurs ? restoreStable(target, workloads).then() : Mono.<Void>empty())
-                .defaultIfEmpty(Mono.defer(() -> restoreStable(target, workloads)
+        return releases.findHolder(target.application(), target.environment())
+                .map(inFlight -> Mono.<Void>empty())
+                .defaultIfEmpty(Mono.defer(() -> restoreLive(target, workloads, router)
                         .flatMap(restored -> restored ? Mono.<Void>empty() : bootstrap(target, platform))))
                 .flatMap(m -> m);
     }
 
     /** True when there was a last good version to bring back. */
-    private Mono<Boolean> restoreStable(Target target, Workloads workloads) {
+    private Mono<Boolean> restoreLive(Target target, Workloads workloads, TrafficRouter router) {
         return releases.lastSucceeded(target.application(), target.environment())
                 .flatMap(last -> {
                     Revision revision = last.candidate();
-                    log.info("restoring {} {} on the stable track", target.key(), revision.version());
-                    return workloads.apply(target, Track.STABLE, revision).thenReturn(true);
+                    Track live = last.liveTrackWhenSucceeded();
+                    log.info("restoring {} {} on the {} track", target.key(), revision.version(), live.id());
+                    return workloads.apply(target, live, revision)
+                            .then(router.route(target, Weights.all(live)))
+                            .thenReturn(true);
                 })
                 .defaultIfEmpty(false);
     }

@@ -102,16 +102,20 @@ class EngineContractTests {
         world.scriptHealthy("xa-1.1.0");
         Release release = driver.start("fault-a", "staging", "xa-1.1.0");
         driver.awaitState(release.id(), ReleaseState.PROGRESSING);
-        // An empty answer is what "absent, all stable" used to look like after a default.
-        world.answerNothing("fault-a/staging", "status");
+        // The canary keeps running (it cannot be stopped) while its status and the weights answer nothing: an
+        // empty answer read as "absent" and "all stable" is exactly what a finished rollback looks like.
+        world.fail("fault-a/staging", "scale", false, -1);
+        world.answerNothing("fault-a/staging", "status-canary");
         world.answerNothing("fault-a/staging", "weights");
 
         service.command(release.id(), new Command(Command.Type.ROLLBACK, ReleaseDriver.TESTER, "test"), null).block();
 
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
                 .until(() -> releases.findById(release.id()).block().state() == ReleaseState.ROLLING_BACK);
+        assertThat(world.status("fault-a/staging", Track.CANARY).desired()).as("the canary still runs").isEqualTo(1);
         world.clearFaults();
         driver.awaitSettled(release.id(), ReleaseState.ROLLED_BACK);
+        assertThat(world.status("fault-a/staging", Track.CANARY).scaledToZero()).isTrue();
     }
 
     @Test
@@ -126,7 +130,7 @@ class EngineContractTests {
         assertThat(paused.pausedFrom()).isEqualTo(ReleaseState.DEPLOYING);
         assertThat(driver.events(release.id())).filteredOn(e -> e.type() == Type.PAUSED).singleElement()
                 .satisfies(e -> assertThat(e.reason()).contains("platform failed 3 times in a row")
-                        .contains("apply xb-1.1.0 to the canary track").contains("scripted outage"));
+                        .containsPattern("apply xb-1\\.[01]\\.0 to the (stable|canary) track").contains("scripted outage"));
 
         world.clearFaults();
         service.command(release.id(), new Command(Command.Type.RESUME, ReleaseDriver.TESTER, "fixed"), null).block();

@@ -141,11 +141,8 @@ class ReleaseMachineTests {
             }
             case ABORTED -> ReleaseMachine.command(r, new Command(Command.Type.ABORT, ALICE, null), T0).release();
             case FAILED -> {
-                Release deploying = driveTo(r, ReleaseState.DEPLOYING, platform);
-                platform.tracks.put(deploying.candidateTrack(), new TrackStatus(NEW.digest(), NEW.version(), 1, 1, 0,
-                        0, true, new TrackStatus.Failure("CrashLoopBackOff", "exit 1"), null));
-                Release failed = ReleaseMachine.observe(deploying, platform.see(T0.plusSeconds(1), List.of(), null))
-                        .release();
+                Release failed = ReleaseMachine.observe(r, Observation.failed(T0.plusSeconds(1),
+                        new AdapterError("apply", true, "forbidden"))).release();
                 assertThat(failed.state()).isEqualTo(ReleaseState.FAILED);
                 yield failed;
             }
@@ -294,7 +291,9 @@ class ReleaseMachineTests {
         assertThat(again.release()).isEqualTo(progressing);
         Release paused = ReleaseMachine.command(progressing, new Command(Command.Type.PAUSE, ALICE, null), T0)
                 .release();
+        // The base is stated too (it keeps the previous version), so a lost base comes back before it is needed.
         assertThat(ReleaseMachine.desired(paused)).containsExactly(
+                new Effect.ApplyTrack(Track.STABLE, MachineFixtures.OLD),
                 new Effect.ApplyTrack(Track.CANARY, MachineFixtures.NEW),
                 new Effect.Route(Weights.canary(5).withPreview(Track.CANARY)));
     }

@@ -40,6 +40,13 @@ class RollbackPropertyTests {
             Decision d = step(r, input, platform, now);
             platform.apply(d.effects());
             r = d.release();
+            if (r.finalized()) {
+                // Handed over to a person: the machine must not touch the platform on the way out.
+                assertThat(d.effects()).isEmpty();
+                assertThat(d.events()).anySatisfy(e -> assertThat(e.reason()).contains("manual action needed"));
+                Statistics.label("outcome").collect("handed over: " + r.state());
+                return;
+            }
             if (r.state().terminal()) {
                 endedOnItsOwn = true;
                 break;
@@ -86,7 +93,11 @@ class RollbackPropertyTests {
     }
 
     private static Decision step(Release r, int input, Platform platform, Instant now) {
-        return switch (input % 10) {
+        return switch (input % 12) {
+            case 10 -> ReleaseMachine.observe(r, Observation.failed(now, new AdapterError("status", false, "503")));
+            case 11 -> input % 7 == 0
+                    ? ReleaseMachine.observe(r, Observation.failed(now, new AdapterError("apply", true, "forbidden")))
+                    : ReleaseMachine.observe(r, platform.see(now, MachineFixtures.all(Verdict.PASS), SMOKE_OK));
             case 0 -> ReleaseMachine.command(r, new Command(Command.Type.PROMOTE, ALICE, null), now);
             case 1 -> ReleaseMachine.command(r, new Command(Command.Type.PAUSE, ALICE, null), now);
             case 2 -> ReleaseMachine.command(r, new Command(Command.Type.RESUME, ALICE, null), now);

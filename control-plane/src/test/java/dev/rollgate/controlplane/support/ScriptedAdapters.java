@@ -46,7 +46,8 @@ public class ScriptedAdapters {
             public Mono<TrackStatus> status(Target target, Track track) {
                 return Mono.fromCallable(() -> {
                     world.maybeFail(target.key(), "status");
-                    return world.silent(target.key(), "status") ? null : world.status(target.key(), track);
+                    return world.silent(target.key(), "status") || world.silent(target.key(), "status-" + track.id())
+                            ? null : world.status(target.key(), track);
                 });
             }
 

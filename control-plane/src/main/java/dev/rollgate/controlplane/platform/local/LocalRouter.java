@@ -32,8 +32,9 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The {@code local} router: one {@link WeightedProxy} per application × environment routed by "local", each on
- * its own front port. Weights live in memory and apply to the next request; the engine re-applies them on every
- * tick, so a restart of Rollgate loses nothing that matters.
+ * its own front port. Weights live in memory and apply to the next request. A restart loses them: a release in
+ * flight has them re-applied by the reconciler on every tick, and a settled target is routed to its live track by
+ * the engine's start-up restore ({@code StartupRestorer}).
  */
 @Component
 public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBean {

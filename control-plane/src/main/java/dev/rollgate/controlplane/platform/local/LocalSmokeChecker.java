@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
 @Component
 public class LocalSmokeChecker implements SmokeChecker {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Per path; a smoke path that takes longer than this has failed (the check's whole budget is a tick's). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final LocalBackends backends;
     private final ObjectProvider<LocalRouter> router;
@@ -42,7 +43,9 @@ public class LocalSmokeChecker implements SmokeChecker {
     @Override
     public Mono<SmokeResult> check(Target target, Track track, List<String> paths) {
         if (backends.backend(target, track).isEmpty()) {
-            return Mono.just(new SmokeResult(0, List.of("no ready " + track.id() + " instance to check")));
+            // The machine asks only once the candidate serves: it went away in between, which says nothing yet.
+            return Mono.error(AdapterException.transientError("no ready " + track.id() + " instance of "
+                    + target.key() + " to check"));
         }
         Optional<Integer> front = Optional.ofNullable(router.getIfAvailable()).flatMap(r -> r.frontPort(target));
         if (front.isEmpty()) {
@@ -53,7 +56,10 @@ public class LocalSmokeChecker implements SmokeChecker {
         return Flux.fromIterable(paths)
                 .concatMap(path -> http.preview(port, path, TIMEOUT)
                         .map(answer -> verdict(path, track, answer))
-                        .onErrorResume(e -> Mono.just("GET " + path + " failed: " + describe(e))))
+                        .onErrorResume(e -> timedOut(e)
+                                ? Mono.just("GET " + path + " took longer than " + TIMEOUT.toSeconds() + " s")
+                                : Mono.error(AdapterException.transientError("the preview route of " + target.key()
+                                + " could not be reached for GET " + path + ": " + describe(e)))))
                 .filter(failure -> !failure.isEmpty())
                 .collectList()
                 .map(failures -> new SmokeResult(paths.size(), failures));
@@ -66,6 +72,18 @@ public class LocalSmokeChecker implements SmokeChecker {
                     + track.id() + " track";
         }
         return answer.status() >= 200 && answer.status() < 300 ? "" : "GET " + path + " answered " + answer.status();
+    }
+
+    /** A candidate that is too slow has failed; a proxy that cannot be reached has not been checked. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            boolean slowAnswer = t instanceof java.net.http.HttpTimeoutException
+                    && !(t instanceof java.net.http.HttpConnectTimeoutException);
+            if (slowAnswer || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {

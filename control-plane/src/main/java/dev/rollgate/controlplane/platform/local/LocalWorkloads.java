@@ -190,32 +190,40 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
         });
     }
 
+    /**
+     * Returns once the track is asked to stop; the drain (up to the stop timeout) goes on in the background and
+     * {@link #status} reports the track as not yet scaled to zero until the process has exited, so a tick never
+     * waits for a drain and the machine still sees when it is done.
+     */
     @Override
     public Mono<Void> scaleToZero(Target target, Track track) {
         return Mono.fromRunnable(() -> {
             Slot slot = slot(target, track);
-            List<ManagedProcess> toStop = new ArrayList<>();
+            ManagedProcess pending;
+            ManagedProcess serving;
             synchronized (slot) {
-                if (slot.desired == null && slot.pending == null && slot.serving == null) {
+                boolean draining = slot.serving == null || slot.serving.stopping();
+                if (slot.desired == null && slot.pending == null && draining) {
                     return;
                 }
                 slot.desired = null;
                 slot.failure = null;
-                if (slot.pending != null) {
-                    toStop.add(slot.pending);
-                }
-                if (slot.serving != null) {
-                    toStop.add(slot.serving);
-                }
+                pending = slot.pending;
+                serving = slot.serving;
                 slot.pending = null;
             }
-            toStop.forEach(this::stop);
-            synchronized (slot) {
-                if (slot.desired == null) {
-                    slot.serving = null;
-                }
+            stopLater(pending);
+            if (serving != null && !serving.stopping()) {
+                Mono.fromRunnable(() -> {
+                    stop(serving);
+                    synchronized (slot) {
+                        if (slot.desired == null && slot.serving == serving) {
+                            slot.serving = null;
+                        }
+                    }
+                }).subscribeOn(Schedulers.boundedElastic()).subscribe();
             }
-        }).subscribeOn(Schedulers.boundedElastic()).then();
+        }).then();
     }
 
     @Override
@@ -225,7 +233,9 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
             return Optional.empty();
         }
         ManagedProcess p = slot.serving;
-        return p != null && p.ready() ? Optional.of(new Backend(p.port, p.revision.version())) : Optional.empty();
+        // A draining process finishes what it has but is sent nothing new.
+        return p != null && p.ready() && !p.stopping() ? Optional.of(new Backend(p.port, p.revision.version()))
+                : Optional.empty();
     }
 
     /** Every ready instance, for the health prober. */

@@ -29,6 +29,11 @@ final class ReleaseRows {
     private ReleaseRows() {
     }
 
+    /** Rows from before the track was recorded ran on stable. */
+    private static Track track(String name) {
+        return name == null ? Track.STABLE : Track.valueOf(name);
+    }
+
     static Release map(Readable row, JsonColumns json) {
         Map<String, String> config = json.readStrings(row.get("config", String.class));
         String previousVersion = row.get("previous_version", String.class);
@@ -54,7 +59,7 @@ final class ReleaseRows {
                 plan,
                 new Placement(row.get("platform", String.class), row.get("router", String.class),
                         row.get("metrics_provider", String.class), row.get("namespace", String.class),
-                        Track.valueOf(row.get("base_track", String.class))),
+                        track(row.get("base_track", String.class))),
                 ReleaseState.valueOf(row.get("state", String.class)),
                 pausedFrom == null ? null : ReleaseState.valueOf(pausedFrom),
                 row.get("step", Integer.class),

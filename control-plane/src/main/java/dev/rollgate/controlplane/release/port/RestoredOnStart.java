@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public interface RestoredOnStart {
 
-    /** The targets to restore, once, after start; the engine re-applies each one's last good revision to stable. */
+    /** The targets to restore, once, after start: each one's last good revision on the track it is live on, all traffic there. */
     List<Target> targets();
 
     /** The version recorded as the first release of a target that never had one; empty for none. */

@@ -327,8 +327,12 @@ class LocalPlatformE2E {
     }
 
     private static int port(Track track) {
+        return port("production", track);
+    }
+
+    private static int port(String env, Track track) {
         return context.getBean(LocalWorkloads.class).instances().stream()
-                .filter(i -> i.track() == track && i.target().environment().equals("production"))
+                .filter(i -> i.track() == track && i.target().environment().equals(env))
                 .mapToInt(LocalWorkloads.Instance::port).findFirst().orElse(-1);
     }
 
@@ -378,9 +382,22 @@ class LocalPlatformE2E {
         driver = driver(context);
 
         for (String env : List.of("staging", "production", "dev")) {
-            String good = driver.releases().lastSucceeded("video-api", env).block().version();
+            Release last = driver.releases().lastSucceeded("video-api", env).block();
+            String good = last.version();
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                     .until(() -> versions(env, 20), v -> v.stream().allMatch(s -> s.equals("200 " + good)));
+            // Served from the track it was live on (blue-green leaves production on a colour), all traffic there.
+            Track live = last.liveTrackWhenSucceeded();
+            assertThat(weights(env).of(live)).as("%s routed to its live %s track", env, live).isEqualTo(100);
+            assertThat(port(env, live)).as("%s runs its live %s track", env, live).isPositive();
         }
+        // The next blue-green release after the restart deploys beside the live colour, not over it.
+        try (Traffic traffic = new Traffic("production")) {
+            Release next = release("production", "3.0.0", Map.of());
+            settle(next, ReleaseState.SUCCEEDED);
+            traffic.close();
+            assertThat(traffic.failures).isEmpty();
+        }
+        assertThat(versions("production", 20)).containsOnly("200 3.0.0");
     }
 }
