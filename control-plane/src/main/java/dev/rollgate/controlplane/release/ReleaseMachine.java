@@ -325,7 +325,8 @@ public final class ReleaseMachine {
                     release.version() + " is stable: " + reason, now, marked(release, Map.of("weight", 100))));
         }
         return transition(release, ReleaseState.PROMOTING, now, event(Type.PROMOTING, actor,
-                reason + "; promoting " + release.version() + " to stable", now, marked(release, Map.of("weight", 100))));
+                reason + "; promoting " + release.version() + " to stable", now,
+                marked(release, Map.of("weight", 100))));
     }
 
     /** The promotion's event says whether a person skipped analysis, so every reader of the log can tell. */

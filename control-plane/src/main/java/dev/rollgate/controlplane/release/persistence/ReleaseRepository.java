@@ -41,12 +41,13 @@ public class ReleaseRepository {
                 + " commit_sha, previous_version, previous_image, previous_config, strategy, steps, step_duration_ms,"
                 + " inconclusive_grace_ms, failure_limit, error_limit, ready_timeout_ms, analysis, smoke, state,"
                 + " paused_from, step, weight, step_started_at, state_changed_at, failures, consecutive_errors,"
-                + " finalized, promoted_by_hand, started_by_kind, started_by, created_at, updated_at, lock_version, platform,"
-                + " router, metrics_provider, namespace, base_track, restore_timeout_ms) values (:id, :application,"
+                + " finalized, promoted_by_hand, started_by_kind, started_by, created_at, updated_at, lock_version,"
+                + " platform, router, metrics_provider, namespace, base_track, restore_timeout_ms) values (:id, :application,"
                 + " :environment, :version, :image, :config, :commitSha, :previousVersion, :previousImage,"
                 + " :previousConfig, :strategy, :steps, :stepDurationMs, :graceMs, :failureLimit, :errorLimit,"
                 + " :readyTimeoutMs, :analysis, :smoke, :state, :pausedFrom, :step, :weight, :stepStartedAt,"
-                + " :stateChangedAt, :failures, :consecutiveErrors, :finalized, :promotedByHand, :startedByKind, :startedBy,"
+                + " :stateChangedAt, :failures, :consecutiveErrors, :finalized, :promotedByHand, :startedByKind,"
+                + " :startedBy,"
                 + " :createdAt, :createdAt, 0, :platform, :router, :metricsProvider, :namespace, :baseTrack,"
                 + " :restoreTimeoutMs)")
                 .bind("id", r.id())
