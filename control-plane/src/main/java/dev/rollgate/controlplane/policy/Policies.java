@@ -108,7 +108,7 @@ public class Policies {
         }
         String requires = p.requires() == null || p.requires().isBlank() ? null : p.requires();
         return Optional.of(new Environment(name, p.platform(), p.router(), p.metrics(), p.namespace(), p.branch(),
-                requires, policy, analysis, p.readyTimeout(), p.restoreTimeout()));
+                requires, p.requiresAnalysis(), policy, analysis, p.readyTimeout(), p.restoreTimeout()));
     }
 
     private static DeliveryPolicy policy(String at, EnvironmentProperties p, List<String> problems) {

@@ -41,6 +41,7 @@ public record RollgateProperties(
             @DefaultValue("default") String namespace,
             String branch,
             String requires,
+            @DefaultValue("true") boolean requiresAnalysis,
             @DefaultValue("canary") String strategy,
             @DefaultValue CanaryProperties canary,
             @DefaultValue BlueGreenProperties blueGreen,

@@ -6,7 +6,8 @@ import java.util.UUID;
 /**
  * A release of one version of an application into one environment, as the state machine sees it.
  * {@code previous} is what stable ran when the release was created (null for a first release);
- * {@code lockVersion} is the optimistic lock checked on every write.
+ * {@code promotedByHand}: a person's promote ended its analysis early; {@code lockVersion} is the optimistic lock
+ * checked on every write.
  */
 public record Release(
         UUID id,
@@ -26,12 +27,21 @@ public record Release(
         int failures,
         int consecutiveErrors,
         boolean finalized,
+        boolean promotedByHand,
         Actor startedBy,
         Instant createdAt,
         long lockVersion) {
 
     public String version() {
         return candidate.version();
+    }
+
+    /**
+     * Whether this release did not (or will not) run its whole analysis: its plan has none (fast-path rollback,
+     * bootstrap), or a person promoted it before the gates had finished.
+     */
+    public boolean analysisSkipped() {
+        return !plan.analysis() || promotedByHand;
     }
 
     /** The track {@code previous} is live on. */
@@ -52,36 +62,44 @@ public record Release(
     Release moveTo(ReleaseState next, Instant now) {
         return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, next,
                 next == ReleaseState.PAUSED ? pausedFrom : null, step, weight, stepStartedAt, now, failures,
-                consecutiveErrors, next.active() ? false : finalized, startedBy, createdAt, lockVersion);
+                consecutiveErrors, next.active() ? false : finalized, promotedByHand, startedBy, createdAt,
+                lockVersion);
     }
 
     Release pausedFrom(ReleaseState from) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, from, step,
-                weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized, startedBy, createdAt,
-                lockVersion);
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, from,
+                step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized, promotedByHand,
+                startedBy, createdAt, lockVersion);
     }
 
     Release atStep(int newStep, int newWeight, Instant startedAt) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
-                newStep, newWeight, startedAt, stateChangedAt, failures, consecutiveErrors, finalized, startedBy,
-                createdAt, lockVersion);
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state,
+                pausedFrom, newStep, newWeight, startedAt, stateChangedAt, failures, consecutiveErrors, finalized,
+                promotedByHand, startedBy, createdAt, lockVersion);
     }
 
     Release counting(int newFailures, int newConsecutiveErrors) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
-                step, weight, stepStartedAt, stateChangedAt, newFailures, newConsecutiveErrors, finalized, startedBy,
-                createdAt, lockVersion);
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state,
+                pausedFrom, step, weight, stepStartedAt, stateChangedAt, newFailures, newConsecutiveErrors, finalized,
+                promotedByHand, startedBy, createdAt, lockVersion);
+    }
+
+    /** A person's promote skips whatever analysis was left: the release is marked so for good. */
+    Release markPromotedByHand() {
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state,
+                pausedFrom, step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized, true,
+                startedBy, createdAt, lockVersion);
     }
 
     public Release markFinalized() {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
-                step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, true, startedBy, createdAt,
-                lockVersion);
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state,
+                pausedFrom, step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, true,
+                promotedByHand, startedBy, createdAt, lockVersion);
     }
 
     public Release withLockVersion(long newLockVersion) {
-        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state, pausedFrom,
-                step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized, startedBy,
-                createdAt, newLockVersion);
+        return new Release(id, application, environment, candidate, previous, commitSha, plan, placement, state,
+                pausedFrom, step, weight, stepStartedAt, stateChangedAt, failures, consecutiveErrors, finalized,
+                promotedByHand, startedBy, createdAt, newLockVersion);
     }
 }

@@ -38,7 +38,7 @@ public final class ReleaseMachine {
                                   Revision previous, String commitSha, Plan plan, Placement placement, Actor actor,
                                   String reason, Instant now, Map<String, Object> facts) {
         Release release = new Release(id, application, environment, candidate, previous, commitSha, plan, placement,
-                ReleaseState.PENDING, null, 0, 0, null, now, 0, 0, false, actor, now, 0);
+                ReleaseState.PENDING, null, 0, 0, null, now, 0, 0, false, false, actor, now, 0);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("version", candidate.version());
         data.put("revision", candidate.digest());
@@ -313,7 +313,9 @@ public final class ReleaseMachine {
         return new Decision(stepped, events, desired(stepped), null);
     }
 
-    private static Decision promote(Release release, Actor actor, String reason, Instant now) {
+    private static Decision promote(Release promoted, Actor actor, String reason, Instant now) {
+        // Rollgate promotes only when the gates are done; anyone else cut the analysis short.
+        Release release = actor.equals(Actor.SYSTEM) ? promoted : promoted.markPromotedByHand();
         Plan.Strategy strategy = release.plan().strategy();
         if (strategy == Plan.Strategy.BLUE_GREEN) {
             // Traffic is already on the new colour: promotion only lets the standby go, it never redeploys.
@@ -321,15 +323,26 @@ public final class ReleaseMachine {
             return transition(done, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, actor, release.version()
                     + " is live on the " + release.candidateTrack().id() + " colour: " + reason + "; standby "
                     + release.baseTrack().id() + " colour scaled to zero", now,
-                    Map.of("weight", 100, "live", release.candidateTrack().id())));
+                    marked(release, Map.of("weight", 100, "live", release.candidateTrack().id()))));
         }
         if (!strategy.sideBySide()) {
             Release done = release.atStep(release.step(), 100, release.stepStartedAt());
             return transition(done, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, actor,
-                    release.version() + " is stable: " + reason, now, Map.of("weight", 100)));
+                    release.version() + " is stable: " + reason, now, marked(release, Map.of("weight", 100))));
         }
         return transition(release, ReleaseState.PROMOTING, now, event(Type.PROMOTING, actor,
-                reason + "; promoting " + release.version() + " to stable", now, Map.of("weight", 100)));
+                reason + "; promoting " + release.version() + " to stable", now,
+                marked(release, Map.of("weight", 100))));
+    }
+
+    /** The promotion's event says whether a person skipped analysis, so every reader of the log can tell. */
+    private static Map<String, Object> marked(Release release, Map<String, Object> data) {
+        if (!release.promotedByHand()) {
+            return data;
+        }
+        Map<String, Object> withMark = new LinkedHashMap<>(data);
+        withMark.put("promotedByHand", true);
+        return withMark;
     }
 
     private static Decision resume(Release release, Command command, Instant now) {

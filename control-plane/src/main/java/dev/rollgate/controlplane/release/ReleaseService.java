@@ -98,11 +98,22 @@ public class ReleaseService {
                             ? "fast-path rollback to release " + toRelease : reason;
                     return replay("create", idempotencyKey, hash)
                             .flatMap(x -> audit.replayed(actor, "ROLLBACK_TO", x).thenReturn(new Created(x, true)))
-                            .switchIfEmpty(Mono.defer(() -> start(request, actor, why, idempotencyKey, hash,
-                                    "ROLLBACK_TO")));
+                            .switchIfEmpty(Mono.defer(() -> refuseIfStable(earlier)
+                                    .then(start(request, actor, why, idempotencyKey, hash, "ROLLBACK_TO"))));
                 })
                 .onErrorResume(e -> audit.refused(e, actor, "ROLLBACK_TO", application, environment, toRelease,
                         reason));
+    }
+
+    /** Going back to what already runs would redeploy it without analysis and change nothing. */
+    private Mono<Void> refuseIfStable(Release earlier) {
+        String digest = earlier.candidate().digest();
+        return releases.lastSucceeded(earlier.application(), earlier.environment())
+                .filter(stable -> stable.candidate().digest().equals(digest))
+                .flatMap(stable -> Mono.error(ReleaseProblem.conflict("Already stable", "release " + earlier.id()
+                        + " ran " + earlier.version() + " (revision " + digest + "), which is already stable in "
+                        + earlier.environment() + " (release " + stable.id() + "); there is nothing to roll back to",
+                        Map.of("stableRelease", stable.id().toString(), "revision", digest))));
     }
 
     /**
@@ -138,11 +149,12 @@ public class ReleaseService {
             return Mono.error(new ReleaseProblem(ReleaseProblem.Kind.UNAVAILABLE, "Environment unavailable",
                     "environment " + env.name() + " cannot take releases: " + missing.get(), List.of(), Map.of()));
         }
+        Revision candidate = new Revision(request.version(), request.image() == null ? app.image()
+                : request.image(), request.config());
         Mono<Void> prerequisite = fastPath || env.requires() == null ? Mono.empty()
-                : releases.hasSucceeded(app.name(), env.requires(), request.version()).flatMap(ok -> ok ? Mono.empty()
-                : Mono.error(ReleaseProblem.conflict("Prerequisite not met", app.name() + " " + request.version()
-                        + " has not SUCCEEDED in " + env.requires() + "; " + env.name() + " requires it first",
-                        Map.of("requires", env.requires()))));
+                : releases.succeeded(app.name(), env.requires(), request.version()).collectList()
+                .flatMap(ran -> Prerequisite.refusal(app.name(), env, candidate, ran)
+                        .map(Mono::<Void>error).orElse(Mono.empty()));
         return prerequisite
                 .then(releases.lastSucceeded(app.name(), env.name())
                         .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty()))
@@ -151,8 +163,6 @@ public class ReleaseService {
                     // The previous version is live where its release left it: blue-green alternates colours.
                     Placement placement = PlatformRegistry.placement(env,
                             last.map(Release::liveTrackWhenSucceeded).orElse(Track.STABLE));
-                    Revision candidate = new Revision(request.version(), request.image() == null ? app.image()
-                            : request.image(), request.config());
                     Plan plan = Plans.plan(env, previous.isPresent(), fastPath);
                     var target = new dev.rollgate.controlplane.release.port.Target(app.name(), env.name(),
                             placement.namespace());

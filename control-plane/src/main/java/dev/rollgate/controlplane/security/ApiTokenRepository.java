@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 public class ApiTokenRepository {
 
     static final String BOOTSTRAP = "bootstrap";
+    /** The bootstrap admin token's name, reserved: a restart with {@code rollgate.admin-token} re-activates it. */
+    static final String BOOTSTRAP_NAME = "bootstrap-admin";
     private static final String COLUMNS = "id, name, role, created_by, created_at, revoked_at";
 
     private final DatabaseClient db;
@@ -35,6 +37,17 @@ public class ApiTokenRepository {
                 .bind("hash", hash).map(ApiTokenRepository::map).one();
     }
 
+    /** An active token is named so, or the name is the bootstrap token's (which a restart may un-revoke). */
+    public Mono<Boolean> nameTaken(String name) {
+        if (BOOTSTRAP_NAME.equals(name)) {
+            return Mono.just(true);
+        }
+        return db.sql("select count(*) as n from api_tokens where name = :name"
+                        + " and (revoked_at is null or created_by = :by)")
+                .bind("name", name).bind("by", BOOTSTRAP)
+                .map(row -> row.get("n", Long.class)).one().map(n -> n > 0);
+    }
+
     public Flux<ApiToken> list() {
         return db.sql("select " + COLUMNS + " from api_tokens order by created_at").map(ApiTokenRepository::map).all();
     }
@@ -52,10 +65,11 @@ public class ApiTokenRepository {
     /** Sets the bootstrap admin token's hash, creating the row on first start. */
     public Mono<Void> upsertBootstrap(String hash) {
         return db.sql("insert into api_tokens (id, name, role, token_hash, created_by, created_at)"
-                        + " values (:id, 'bootstrap-admin', 'ADMIN', :hash, :by, now())"
+                        + " values (:id, :name, 'ADMIN', :hash, :by, now())"
                         + " on conflict (name) where created_by = 'bootstrap'"
                         + " do update set token_hash = excluded.token_hash, revoked_at = null")
-                .bind("id", UUID.randomUUID()).bind("hash", hash).bind("by", BOOTSTRAP).then();
+                .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash).bind("by", BOOTSTRAP)
+                .then();
     }
 
     private static ApiToken map(Readable row) {

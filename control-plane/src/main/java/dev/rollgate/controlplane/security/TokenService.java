@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -16,6 +17,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import dev.rollgate.controlplane.release.Actor;
 import dev.rollgate.controlplane.release.AuditEntry.Outcome;
 import dev.rollgate.controlplane.release.AuditTrail;
+import dev.rollgate.controlplane.release.ReleaseProblem;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,14 +54,26 @@ public class TokenService {
         return name != null && NAME.matcher(name).matches();
     }
 
-    /** The token and its audit entry are stored together: no token exists that the audit log does not show. */
+    /**
+     * The token and its audit entry are stored together: no token exists that the audit log does not show. A name
+     * is unique among active tokens (a database index decides a race); taken, it is a CONFLICT problem.
+     */
     public Mono<Issued> create(String name, Role role, Actor by) {
         String secret = newSecret();
         ApiToken token = new ApiToken(UUID.randomUUID(), name, role, by.toString(), clock.instant(), null);
-        return tx.transactional(tokens.insert(token, hash(secret))
+        Mono<Issued> issue = tx.transactional(tokens.insert(token, hash(secret))
                 .flatMap(saved -> audit.record(by, "TOKEN_CREATE", Outcome.ACCEPTED, null, null, null, null,
                         "token " + saved.id() + " '" + saved.name() + "' (" + saved.role().id() + ")")
                         .thenReturn(new Issued(saved, secret))));
+        return tokens.nameTaken(name)
+                .flatMap(taken -> taken ? Mono.<Issued>error(nameInUse(name)) : issue)
+                .onErrorResume(DataIntegrityViolationException.class, e -> tokens.nameTaken(name)
+                        .flatMap(taken -> Mono.error(taken ? nameInUse(name) : e)));
+    }
+
+    private static ReleaseProblem nameInUse(String name) {
+        return ReleaseProblem.conflict("Token name in use", "an active token is already named '" + name
+                + "' (or the name is reserved); revoke it first or choose another name", java.util.Map.of("name", name));
     }
 
     public Mono<ApiToken> authenticate(String secret) {

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.rollgate.controlplane.release.ReleaseProblem;
 import dev.rollgate.controlplane.security.Role;
 import dev.rollgate.controlplane.security.TokenService;
 import reactor.core.publisher.Mono;
@@ -48,7 +49,11 @@ public class TokenPageController {
                         HttpStatus.UNPROCESSABLE_CONTENT);
             }
             return tokens.create(name, role.get(), user.actor())
-                    .flatMap(issued -> page(issued, null, null, HttpStatus.CREATED));
+                    .flatMap(issued -> page(issued, null, null, HttpStatus.CREATED))
+                    .onErrorResume(ReleaseProblem.class, p -> p.kind() == ReleaseProblem.Kind.CONFLICT
+                            ? page(null, "Name: an active token is already named '" + name
+                            + "'. Revoke it first or choose another name.", name, HttpStatus.CONFLICT)
+                            : Mono.error(p));
         });
     }
 

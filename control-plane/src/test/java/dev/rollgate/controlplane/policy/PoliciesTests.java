@@ -45,6 +45,7 @@ class PoliciesTests {
         Environment production = policies.environment("production").orElseThrow();
         assertThat(production.policy()).isEqualTo(new DeliveryPolicy.Canary(List.of(5, 25, 50), Duration.ofSeconds(60)));
         assertThat(production.requires()).isEqualTo("staging");
+        assertThat(production.requiresAnalysis()).isTrue();
         assertThat(production.branch()).isEqualTo("main");
         assertThat(policies.environment("staging").orElseThrow().branch()).isEqualTo("develop");
         AnalysisPolicy gates = production.analysis();
@@ -55,6 +56,14 @@ class PoliciesTests {
         assertThat(gates.confidence()).isEqualTo(0.999);
         assertThat(gates.errorLimit()).isEqualTo(4);
         assertThat(gates.failureLimit()).isZero();
+    }
+
+    @Test
+    void anEnvironmentMayTakePrerequisiteReleasesThatSkippedAnalysis() throws IOException {
+        Policies policies = bind(Map.of("rollgate.environments.production.requires-analysis", "false"));
+
+        assertThat(policies.environment("production").orElseThrow().requiresAnalysis()).isFalse();
+        assertThat(policies.environment("staging").orElseThrow().requiresAnalysis()).isTrue();
     }
 
     @Test

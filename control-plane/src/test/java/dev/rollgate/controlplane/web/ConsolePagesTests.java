@@ -139,6 +139,20 @@ class ConsolePagesTests {
     }
 
     @Test
+    void marksAReleasePromotedByHandOnItsPageAndInTheHistory() {
+        driver.establish("web-g", "qa", "g-1.0.0");
+        ScriptedWorld.INSTANCE.script("g-1.1.0", new Behaviour(true, false, gate -> new Sample(0, 10, 0.0), List.of()));
+        Release r = driver.start("web-g", "qa", "g-1.1.0");
+        driver.awaitState(r.id(), ReleaseState.PROGRESSING);
+        service.command(r.id(), new Command(Command.Type.PROMOTE, ReleaseDriver.TESTER, "ship it"), null).block();
+        driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
+
+        assertThat(manager.get("/releases/" + r.id())).contains("id=\"analysis\"")
+                .contains("skipped: promoted by hand");
+        assertThat(manager.get("/history?application=web-g")).containsOnlyOnce(">promoted by hand</span>");
+    }
+
+    @Test
     void signalsEveryChangeOfAReleaseOnTheLiveStream() {
         Release r = driver.start("web-f", "qa", "f-1.0.0");
         driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);

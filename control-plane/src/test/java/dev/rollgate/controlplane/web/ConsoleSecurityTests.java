@@ -175,6 +175,10 @@ class ConsoleSecurityTests {
         String secret = created.replaceAll("(?s).*<pre id=\"new-token\">(rg_[A-Za-z0-9_-]+)</pre>.*", "$1");
         assertThat(secret).startsWith("rg_");
         http.get().uri("/api/releases").headers(h -> h.setBearerAuth(secret)).exchange().expectStatus().isOk();
+        String duplicate = admin.post("/tokens", form("name", "ci-console", "role", "admin"), true, false)
+                .expectStatus().isEqualTo(409).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(duplicate).contains("an active token is already named &#39;ci-console&#39;")
+                .doesNotContain("new-token");
 
         String list = admin.get("/tokens");
         assertThat(list).contains("ci-console").doesNotContain(secret);
@@ -187,6 +191,7 @@ class ConsoleSecurityTests {
         admin.post("/tokens/" + tokenId + "/revoke", form(), true, false).expectStatus().isOk();
         http.get().uri("/api/releases").headers(h -> h.setBearerAuth(secret)).exchange().expectStatus().isUnauthorized();
         assertThat(admin.get("/audit?channel=console")).contains("TOKEN_REVOKE").contains("token " + tokenId);
+        admin.post("/tokens", form("name", "ci-console", "role", "viewer"), true, false).expectStatus().isCreated();
     }
 
     @Test

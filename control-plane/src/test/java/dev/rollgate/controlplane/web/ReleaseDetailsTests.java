@@ -35,7 +35,7 @@ class ReleaseDetailsTests {
         return new Release(UUID.randomUUID(), "video-api", "staging", new Revision("1.1.0", null, Map.of()),
                 new Revision("1.0.0", null, Map.of()), null, plan,
                 new dev.rollgate.controlplane.release.Placement("local", "local", "builtin", "default", base), state, pausedFrom, step, weight, T0, T0, 0, 0,
-                false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
+                false, false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
     }
 
     private static Map<String, String> steps(Release r) {

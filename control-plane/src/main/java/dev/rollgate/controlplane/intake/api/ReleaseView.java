@@ -7,7 +7,11 @@ import java.util.UUID;
 
 import dev.rollgate.controlplane.release.Release;
 
-/** A release as the API shows it; {@code step} counts from 1. */
+/**
+ * A release as the API shows it; {@code step} counts from 1. {@code promotedByHand}: a person's promote skipped the
+ * analysis still to run; {@code analysisSkipped}: that, or the release had no analysis at all (fast-path rollback,
+ * bootstrap). Either way it does not count for an environment that requires analysis.
+ */
 public record ReleaseView(
         UUID id,
         String application,
@@ -24,6 +28,8 @@ public record ReleaseView(
         int step,
         int weight,
         boolean analysis,
+        boolean promotedByHand,
+        boolean analysisSkipped,
         String startedBy,
         Instant createdAt,
         Instant stateChangedAt) {
@@ -33,6 +39,6 @@ public record ReleaseView(
                 r.commitSha(), r.candidate().config(), r.previous() == null ? null : r.previous().version(),
                 r.plan().strategy().name(), r.plan().steps(), r.state().name(),
                 r.pausedFrom() == null ? null : r.pausedFrom().name(), r.step() + 1, r.weight(), r.plan().analysis(),
-                r.startedBy().toString(), r.createdAt(), r.stateChangedAt());
+                r.promotedByHand(), r.analysisSkipped(), r.startedBy().toString(), r.createdAt(), r.stateChangedAt());
     }
 }

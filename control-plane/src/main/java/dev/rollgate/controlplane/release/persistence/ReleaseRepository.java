@@ -41,12 +41,13 @@ public class ReleaseRepository {
                 + " commit_sha, previous_version, previous_image, previous_config, strategy, steps, step_duration_ms,"
                 + " inconclusive_grace_ms, failure_limit, error_limit, ready_timeout_ms, analysis, smoke, state,"
                 + " paused_from, step, weight, step_started_at, state_changed_at, failures, consecutive_errors,"
-                + " finalized, started_by_kind, started_by, created_at, updated_at, lock_version, platform, router,"
-                + " metrics_provider, namespace, base_track, restore_timeout_ms) values (:id, :application,"
+                + " finalized, promoted_by_hand, started_by_kind, started_by, created_at, updated_at, lock_version,"
+                + " platform, router, metrics_provider, namespace, base_track, restore_timeout_ms) values (:id, :application,"
                 + " :environment, :version, :image, :config, :commitSha, :previousVersion, :previousImage,"
                 + " :previousConfig, :strategy, :steps, :stepDurationMs, :graceMs, :failureLimit, :errorLimit,"
                 + " :readyTimeoutMs, :analysis, :smoke, :state, :pausedFrom, :step, :weight, :stepStartedAt,"
-                + " :stateChangedAt, :failures, :consecutiveErrors, :finalized, :startedByKind, :startedBy,"
+                + " :stateChangedAt, :failures, :consecutiveErrors, :finalized, :promotedByHand, :startedByKind,"
+                + " :startedBy,"
                 + " :createdAt, :createdAt, 0, :platform, :router, :metricsProvider, :namespace, :baseTrack,"
                 + " :restoreTimeoutMs)")
                 .bind("id", r.id())
@@ -94,7 +95,8 @@ public class ReleaseRepository {
         GenericExecuteSpec spec = db.sql("update releases set state = :state, paused_from = :pausedFrom,"
                 + " step = :step, weight = :weight, step_started_at = :stepStartedAt, state_changed_at = :stateChangedAt,"
                 + " failures = :failures, consecutive_errors = :consecutiveErrors, finalized = :finalized,"
-                + " updated_at = now(), lock_version = lock_version + 1 where id = :id and lock_version = :lockVersion")
+                + " promoted_by_hand = :promotedByHand, updated_at = now(), lock_version = lock_version + 1"
+                + " where id = :id and lock_version = :lockVersion")
                 .bind("id", r.id())
                 .bind("lockVersion", r.lockVersion());
         spec = bindMutable(spec, r);
@@ -112,7 +114,8 @@ public class ReleaseRepository {
                 .bind("stateChangedAt", r.stateChangedAt())
                 .bind("failures", r.failures())
                 .bind("consecutiveErrors", r.consecutiveErrors())
-                .bind("finalized", r.finalized());
+                .bind("finalized", r.finalized())
+                .bind("promotedByHand", r.promotedByHand());
         spec = Binds.nullable(spec, "pausedFrom", r.pausedFrom() == null ? null : r.pausedFrom().name(), String.class);
         return Binds.nullable(spec, "stepStartedAt", r.stepStartedAt(), Instant.class);
     }
@@ -164,11 +167,12 @@ public class ReleaseRepository {
                 .map(row -> row.get("n", Long.class)).one().map(n -> n > 0);
     }
 
-    public Mono<Boolean> hasSucceeded(String application, String environment, String version) {
-        return db.sql("select count(*) as n from releases where application = :a and environment = :e"
-                        + " and version = :v and state = 'SUCCEEDED'")
+    /** The releases of {@code version} that SUCCEEDED in the environment, newest first. */
+    public Flux<Release> succeeded(String application, String environment, String version) {
+        return db.sql("select " + ReleaseRows.COLUMNS + " from releases where application = :a and environment = :e"
+                        + " and version = :v and state = 'SUCCEEDED' order by state_changed_at desc")
                 .bind("a", application).bind("e", environment).bind("v", version)
-                .map(row -> row.get("n", Long.class)).one().map(n -> n > 0);
+                .map(row -> ReleaseRows.map(row, json)).all();
     }
 
     public Mono<Page<Release>> search(ReleaseQuery q) {

@@ -23,8 +23,8 @@ final class ReleaseRows {
             + " previous_version, previous_image, previous_config::text as previous_config, strategy, steps,"
             + " step_duration_ms, inconclusive_grace_ms, failure_limit, error_limit, ready_timeout_ms, analysis,"
             + " smoke, state, paused_from, step, weight, step_started_at, state_changed_at, failures,"
-            + " consecutive_errors, finalized, started_by_kind, started_by, created_at, lock_version, platform, router,"
-            + " metrics_provider, namespace, base_track, restore_timeout_ms";
+            + " consecutive_errors, finalized, promoted_by_hand, started_by_kind, started_by, created_at, lock_version,"
+            + " platform, router, metrics_provider, namespace, base_track, restore_timeout_ms";
 
     private ReleaseRows() {
     }
@@ -69,6 +69,7 @@ final class ReleaseRows {
                 row.get("failures", Integer.class),
                 row.get("consecutive_errors", Integer.class),
                 row.get("finalized", Boolean.class),
+                row.get("promoted_by_hand", Boolean.class),
                 new Actor(Actor.Kind.valueOf(row.get("started_by_kind", String.class)),
                         row.get("started_by", String.class)),
                 row.get("created_at", Instant.class),

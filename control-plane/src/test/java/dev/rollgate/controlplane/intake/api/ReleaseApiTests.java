@@ -281,6 +281,73 @@ class ReleaseApiTests {
     }
 
     @Test
+    void aFastPathRollbackToTheRevisionAlreadyStableIsRefused() {
+        var stable = driver.establish("pre-c", "staging", "pc-1.0.0");
+        String manager = token("release-manager");
+
+        post(manager, "/api/applications/pre-c/environments/staging/rollback",
+                Map.of("toRelease", stable.id().toString(), "reason", "just in case"))
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.title").isEqualTo("Already stable")
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains("pc-1.0.0")
+                        .contains("already stable in staging"));
+
+        assertThat(releases.search(new dev.rollgate.controlplane.release.persistence.ReleaseQuery(
+                "pre-c", null, null, 0, 10)).block().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aReleasePromotedByHandIsMarkedSoInTheApi() {
+        driver.establish("pre-d", "staging", "pd-1.0.0");
+        ScriptedWorld.INSTANCE.script("pd-1.1.0", new ScriptedWorld.Behaviour(true, false,
+                gate -> new dev.rollgate.controlplane.release.port.Sample(0, 10, 0.0), List.of()));
+        String manager = token("release-manager");
+        var release = driver.start("pre-d", "staging", "pd-1.1.0");
+        driver.awaitState(release.id(), ReleaseState.PROGRESSING);
+
+        post(manager, "/api/releases/" + release.id() + "/promote", Map.of("reason", "demo in five minutes"))
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.promotedByHand").isEqualTo(true)
+                .jsonPath("$.analysisSkipped").isEqualTo(true);
+        driver.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
+
+        http.get().uri("/api/releases/" + release.id()).headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.promotedByHand").isEqualTo(true)
+                .jsonPath("$.analysisSkipped").isEqualTo(true);
+        http.get().uri("/api/releases?application=pre-d").headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items[?(@.version == 'pd-1.1.0')].promotedByHand").isEqualTo(List.of(true))
+                .jsonPath("$.items[?(@.version == 'pd-1.0.0')].promotedByHand").isEqualTo(List.of(false))
+                .jsonPath("$.items[?(@.version == 'pd-1.0.0')].analysisSkipped").isEqualTo(List.of(false));
+        http.get().uri("/api/releases/" + release.id() + "/events").headers(h -> h.setBearerAuth(manager)).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$[?(@.event.type == 'PROMOTING')].event.data.promotedByHand").isEqualTo(List.of(true));
+    }
+
+    @Test
+    void aTokenNameIsUniqueAmongActiveTokensAndFreeAgainOnceRevoked() {
+        String name = "ci-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> first = http.post().uri("/api/tokens").headers(h -> h.setBearerAuth(ADMIN))
+                .bodyValue(Map.of("name", name, "role", "viewer")).exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+
+        post(ADMIN, "/api/tokens", Map.of("name", name, "role", "admin"))
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(409)
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains("already named '" + name + "'"));
+        post(ADMIN, "/api/tokens", Map.of("name", "bootstrap-admin", "role", "admin"))
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT);
+        http.delete().uri("/api/tokens/" + first.get("id")).headers(h -> h.setBearerAuth(ADMIN)).exchange()
+                .expectStatus().isNoContent();
+        post(ADMIN, "/api/tokens", Map.of("name", name, "role", "viewer")).expectStatus().isCreated();
+    }
+
+    @Test
     void aTokenSecretIsShownOnceAndNeverLogged(CapturedOutput output) {
         String secret = token("viewer");
 

@@ -31,6 +31,7 @@ class GitHubEventsTests {
 
     private static RollgateProperties.EnvironmentProperties env(String branch, String requires) {
         return new RollgateProperties.EnvironmentProperties("local", "local", "builtin", "default", branch, requires,
+                true,
                 "rolling", new RollgateProperties.CanaryProperties(java.util.List.of(5, 25, 50),
                 java.time.Duration.ofSeconds(30)), new RollgateProperties.BlueGreenProperties(
                 java.time.Duration.ofMinutes(5)), new RollgateProperties.RollingProperties(

@@ -32,7 +32,7 @@ class SlackMessagesTests {
         return new Release(UUID.fromString("00000000-0000-0000-0000-0000000000aa"), "video-api", "staging",
                 new Revision("1.1.0", null, Map.of()), new Revision("1.0.0", null, Map.of()), null, plan,
                 new dev.rollgate.controlplane.release.Placement("local", "local", "builtin", "default", null), state, null,
-                step, weight, T0, T0, 0, 0, false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
+                step, weight, T0, T0, 0, 0, false, false, new Actor(Actor.Kind.CONSOLE, "alice"), T0, 0);
     }
 
     private static String json(SlackMessages.Message m) {
