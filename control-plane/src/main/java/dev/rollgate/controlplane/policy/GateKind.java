@@ -19,6 +19,16 @@ public enum GateKind {
         return id;
     }
 
+    /** By {@link #id()}, or by the constant's name as rows stored before the id was used everywhere say it. */
+    public static GateKind parse(String text) {
+        for (GateKind kind : values()) {
+            if (kind.id.equals(text) || kind.name().equals(text)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown gate '" + text + "'");
+    }
+
     /** Unit of the human-readable value recorded beside each measurement. */
     public String unit() {
         return unit;
