@@ -2,17 +2,31 @@ package dev.rollgate.controlplane.policy;
 
 /** The gates of the deployment spec's rollback criteria; each is a share of bad events. */
 public enum GateKind {
-    ERROR_RATE("error-rate", "%"),
-    LATENCY("p99-latency", "ms"),
-    HEALTH("health", "%"),
-    SMOKE("smoke", "failed");
+    ERROR_RATE("error-rate", "%", "requests", "min-sample"),
+    LATENCY("p99-latency", "ms", "requests", "min-sample"),
+    HEALTH("health", "%", "probes", "health-min-sample"),
+    SMOKE("smoke", "failed", "checks", null);
 
     private final String id;
     private final String unit;
+    private final String samples;
+    private final String minSampleSetting;
 
-    GateKind(String id, String unit) {
+    GateKind(String id, String unit, String samples, String minSampleSetting) {
         this.id = id;
         this.unit = unit;
+        this.samples = samples;
+        this.minSampleSetting = minSampleSetting;
+    }
+
+    /** What one sample of the gate is, for people: "requests", "probes". */
+    public String samples() {
+        return samples;
+    }
+
+    /** The environment's {@code analysis.*} setting holding the sample a PASS needs; null when there is none. */
+    public String minSampleSetting() {
+        return minSampleSetting;
     }
 
     public String id() {

@@ -204,10 +204,9 @@ public final class ReleaseMachine {
             return advance(calm, now);
         }
         if (!allPass && held.compareTo(plan.stepDuration().plus(plan.inconclusiveGrace())) >= 0) {
-            List<String> unsure = ms.stream().filter(m -> m.verdict() != Verdict.PASS).map(Measurement::describe)
-                    .toList();
+            List<Measurement> unsure = ms.stream().filter(m -> m.verdict() != Verdict.PASS).toList();
             return transition(calm.pausedFrom(PROGRESSING), PAUSED, now, event(Type.PAUSED, Actor.SYSTEM,
-                    "insufficient data: " + String.join("; ", unsure), now, Map.of()));
+                    InsufficientData.reason(release, unsure), now, InsufficientData.data(release, unsure)));
         }
         return Decision.unchanged(calm);
     }
