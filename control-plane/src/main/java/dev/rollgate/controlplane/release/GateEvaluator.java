@@ -54,9 +54,9 @@ public class GateEvaluator {
                         sample.bad(), sample.total(),
                         GateMath.verdict(sample.bad(), sample.total(), gate.maxShare(), gate.minSample(),
                                 policy.confidence()),
-                        null, clock.instant()))
+                        null, clock.instant(), gate.minSample(), gate.window(), null))
                 .defaultIfEmpty(new Measurement(gate.kind(), track.id(), null, threshold, 0, 0,
-                        Verdict.INCONCLUSIVE, "no data", clock.instant()))
+                        Verdict.INCONCLUSIVE, "no data", clock.instant(), gate.minSample(), gate.window(), null))
                 .onErrorResume(e -> Mono.just(new Measurement(gate.kind(), track.id(), null, threshold, 0, 0,
                         Verdict.ERROR, provider.name() + ": " + describe(e), clock.instant())));
     }

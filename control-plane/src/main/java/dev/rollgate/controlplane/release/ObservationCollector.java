@@ -35,11 +35,21 @@ public class ObservationCollector {
     private final GateEvaluator gates;
     private final List<SmokeChecker> smokeCheckers;
     private final Clock clock;
+    private final List<dev.rollgate.controlplane.release.port.TargetFacts> facts;
 
-    public ObservationCollector(GateEvaluator gates, List<SmokeChecker> smokeCheckers, Clock clock) {
+    public ObservationCollector(GateEvaluator gates, List<SmokeChecker> smokeCheckers, Clock clock,
+                                List<dev.rollgate.controlplane.release.port.TargetFacts> facts) {
         this.gates = gates;
         this.smokeCheckers = smokeCheckers;
         this.clock = clock;
+        this.facts = List.copyOf(facts);
+    }
+
+    /** Readings without enough samples carry the platform's own way to more traffic, for the pause reason. */
+    private List<Measurement> withTrafficHints(List<Measurement> ms, Target target) {
+        String hint = facts.stream().map(f -> f.moreTraffic(target)).flatMap(Optional::stream).findFirst()
+                .orElse(null);
+        return hint == null ? ms : ms.stream().map(m -> m.tooFewSamples() ? m.withMoreTraffic(hint) : m).toList();
     }
 
     public Mono<Observation> observe(Release release, Application app, Environment env, Target target,
@@ -56,6 +66,7 @@ public class ObservationCollector {
                     : Mono.just(Optional.empty());
             Mono<List<Measurement>> measurements = needs.contains(ReleaseMachine.Need.ANALYSIS)
                     ? gates.evaluate(metrics, env.analysis(), target, candidateTrack, release.version())
+                            .map(ms -> withTrafficHints(ms, target))
                     : Mono.just(List.of());
             return Mono.zip(smoke, measurements)
                     .map(r -> new Observation(clock.instant(), t.getT1(), t.getT2(), t.getT3(), r.getT2(),

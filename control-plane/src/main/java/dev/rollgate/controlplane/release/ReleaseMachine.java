@@ -210,10 +210,9 @@ public final class ReleaseMachine {
             return advance(calm, now);
         }
         if (!allPass && held.compareTo(plan.stepDuration().plus(plan.inconclusiveGrace())) >= 0) {
-            List<String> unsure = ms.stream().filter(m -> m.verdict() != Verdict.PASS).map(Measurement::describe)
-                    .toList();
+            List<Measurement> unsure = ms.stream().filter(m -> m.verdict() != Verdict.PASS).toList();
             return transition(calm.pausedFrom(PROGRESSING), PAUSED, now, event(Type.PAUSED, Actor.SYSTEM,
-                    "insufficient data: " + String.join("; ", unsure), now, Map.of()));
+                    InsufficientData.reason(release, unsure), now, InsufficientData.data(release, unsure)));
         }
         return Decision.unchanged(calm);
     }
@@ -242,7 +241,9 @@ public final class ReleaseMachine {
         Instant now = o.now();
         TrackStatus base = o.status(release.baseTrack());
         if (base.serves(release.candidate().digest())) {
-            return transition(release, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, Actor.SYSTEM,
+            // All traffic is on the promoted base now: the stored weight says so, not where the last step left it.
+            Release done = release.atStep(release.step(), 100, release.stepStartedAt());
+            return transition(done, ReleaseState.SUCCEEDED, now, event(Type.SUCCEEDED, Actor.SYSTEM,
                     release.version() + " is stable with 100 % of traffic", now, Map.of("weight", 100)));
         }
         boolean timedOut = Duration.between(release.stateChangedAt(), now).compareTo(release.plan().readyTimeout()) > 0;

@@ -77,11 +77,10 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
         return allowed.stream().anyMatch(t -> t.name().equalsIgnoreCase(command));
     }
 
-    /** The stored weight is where the last step left it; once rolled back or promoted, traffic says otherwise. */
+    /** The stored weight is where the last step left it (a SUCCEEDED release stores 100); a rollback takes it all. */
     public int candidateWeight() {
         return switch (release.state()) {
             case ROLLING_BACK, ROLLED_BACK, ABORTED, FAILED -> 0;
-            case SUCCEEDED -> 100;
             default -> release.weight();
         };
     }

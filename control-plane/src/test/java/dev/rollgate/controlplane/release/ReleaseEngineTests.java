@@ -110,6 +110,24 @@ class ReleaseEngineTests {
     }
 
     @Test
+    void aStarvedCanaryPausesSayingWhatItSawWhatItNeedsAndThePlatformsWayToMoreTraffic() {
+        driver.establish("gauge-c", "staging", "gc-1.0.0");
+        world.script("gc-1.1.0", new Behaviour(true, false, gate -> new Sample(0, 10, 0.0), List.of()));
+        world.offerMoreTraffic("gauge-c/staging", "ask the scripted platform for load");
+
+        Release release = driver.start("gauge-c", "staging", "gc-1.1.0");
+        driver.awaitState(release.id(), ReleaseState.PAUSED);
+
+        assertThat(driver.events(release.id())).filteredOn(e -> e.type() == Type.PAUSED).singleElement()
+                .satisfies(e -> assertThat(e.reason())
+                        .startsWith("insufficient data at 5 % of traffic on gc-1.1.0: ")
+                        .contains("error-rate saw 10 requests in the last 30 s, needs 50")
+                        .doesNotContain("health saw")
+                        .endsWith("lower rollgate.environments.staging.analysis.min-sample (now 50) or ask the"
+                                + " scripted platform for load; then resume the release"));
+    }
+
+    @Test
     void pausesAfterConsecutiveProviderErrors() {
         driver.establish("svc-d", "staging", "d-1.0.0");
         world.script("d-1.1.0", new Behaviour(true, false, gate -> {

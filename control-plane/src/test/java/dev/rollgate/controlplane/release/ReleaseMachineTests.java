@@ -260,6 +260,18 @@ class ReleaseMachineTests {
     }
 
     @Test
+    void aSucceededCanaryRecordsThatAllTrafficIsOnItsVersion() {
+        Platform platform = new Platform();
+        Release promoting = driveTo(pending(Plan.Strategy.CANARY), ReleaseState.PROMOTING, platform);
+        assertThat(promoting.weight()).as("promotion routes from where the last step left it").isEqualTo(50);
+
+        Release succeeded = driveTo(promoting, ReleaseState.SUCCEEDED, platform);
+
+        assertThat(succeeded.weight()).isEqualTo(100);
+        assertThat(platform.weights).isEqualTo(Weights.ALL_STABLE);
+    }
+
+    @Test
     void blueGreenSwitchesAllTrafficInOneStep() {
         Platform platform = new Platform();
         Release progressing = driveTo(pending(Plan.Strategy.BLUE_GREEN), ReleaseState.PROGRESSING, platform);

@@ -105,6 +105,22 @@ public class ScriptedAdapters {
     }
 
     @Bean
+    dev.rollgate.controlplane.release.port.TargetFacts scriptedTargetFacts() {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        return new dev.rollgate.controlplane.release.port.TargetFacts() {
+            @Override
+            public java.util.Map<String, Object> facts(Target target) {
+                return java.util.Map.of();
+            }
+
+            @Override
+            public java.util.Optional<String> moreTraffic(Target target) {
+                return world.moreTraffic(target.key());
+            }
+        };
+    }
+
+    @Bean
     SmokeChecker scriptedSmoke() {
         ScriptedWorld world = ScriptedWorld.INSTANCE;
         return new SmokeChecker() {

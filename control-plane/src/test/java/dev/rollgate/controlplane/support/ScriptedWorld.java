@@ -38,6 +38,7 @@ public final class ScriptedWorld {
     private final List<Change> changes = new ArrayList<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> trafficHints = new ConcurrentHashMap<>();
 
     public record Change(String target, String what, String instance) {
     }
@@ -47,6 +48,15 @@ public final class ScriptedWorld {
 
     public void script(String version, Behaviour behaviour) {
         behaviours.put(version, behaviour);
+    }
+
+    /** What the scripted platform answers when asked how {@code target} could get more traffic. */
+    public void offerMoreTraffic(String target, String hint) {
+        trafficHints.put(target, hint);
+    }
+
+    java.util.Optional<String> moreTraffic(String target) {
+        return java.util.Optional.ofNullable(trafficHints.get(target));
     }
 
     public void scriptHealthy(String version) {

@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.rollgate.controlplane.analysis.Measurement;
 import dev.rollgate.controlplane.release.Command;
 import dev.rollgate.controlplane.release.NewRelease;
 import dev.rollgate.controlplane.release.ReleaseProblem;
@@ -35,6 +34,9 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping("/api/releases")
 public class ReleaseController {
+
+    private static final int MAX_RELEASES_PAGE = 100;
+    private static final int MAX_MEASUREMENTS_PAGE = 1000;
 
     private final ReleaseService service;
     private final ReleaseRepository releases;
@@ -73,13 +75,7 @@ public class ReleaseController {
                                         @RequestParam(required = false) String state,
                                         @RequestParam(defaultValue = "0") int page,
                                         @RequestParam(defaultValue = "20") int size) {
-        List<FieldProblem> problems = new java.util.ArrayList<>();
-        if (page < 0) {
-            problems.add(new FieldProblem("page", "must be 0 or more"));
-        }
-        if (size < 1 || size > 100) {
-            problems.add(new FieldProblem("size", "must be between 1 and 100"));
-        }
+        List<FieldProblem> problems = pageProblems(page, size, MAX_RELEASES_PAGE);
         if (state != null && java.util.Arrays.stream(ReleaseState.values()).noneMatch(s -> s.name().equals(state))) {
             problems.add(new FieldProblem("state", "must be one of " + java.util.Arrays.toString(ReleaseState.values())));
         }
@@ -87,7 +83,7 @@ public class ReleaseController {
             return Mono.error(ReleaseProblem.invalid(problems));
         }
         return releases.search(new ReleaseQuery(application, environment, state, page, size))
-                .map(p -> new Page<>(p.items().stream().map(ReleaseView::of).toList(), p.page(), p.size(), p.total()));
+                .map(p -> p.map(ReleaseView::of));
     }
 
     @GetMapping("/{id}/events")
@@ -95,11 +91,27 @@ public class ReleaseController {
         return service.get(id).then(events.list(id).collectList());
     }
 
+    /** In the order they were taken; a release measures every gate on every tick, so there can be many. */
     @GetMapping("/{id}/measurements")
-    public Mono<List<Measurement>> measurements(@PathVariable UUID id,
-                                                @RequestParam(defaultValue = "500") int limit) {
-        int bounded = Math.max(1, Math.min(limit, 5000));
-        return service.get(id).then(measurements.list(id, bounded).collectList());
+    public Mono<Page<MeasurementView>> measurements(@PathVariable UUID id,
+                                                    @RequestParam(defaultValue = "0") int page,
+                                                    @RequestParam(defaultValue = "100") int size) {
+        List<FieldProblem> problems = pageProblems(page, size, MAX_MEASUREMENTS_PAGE);
+        if (!problems.isEmpty()) {
+            return Mono.error(ReleaseProblem.invalid(problems));
+        }
+        return service.get(id).then(measurements.page(id, page, size)).map(p -> p.map(MeasurementView::of));
+    }
+
+    private static List<FieldProblem> pageProblems(int page, int size, int maxSize) {
+        List<FieldProblem> problems = new java.util.ArrayList<>();
+        if (page < 0) {
+            problems.add(new FieldProblem("page", "must be 0 or more"));
+        }
+        if (size < 1 || size > maxSize) {
+            problems.add(new FieldProblem("size", "must be between 1 and " + maxSize));
+        }
+        return problems;
     }
 
     @PostMapping("/{id}/{command}")

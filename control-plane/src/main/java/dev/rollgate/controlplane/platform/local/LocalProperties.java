@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stopTimeout    how long a stopped process may drain before it is killed
  * @param probeInterval  how often each running instance's /health is probed (the health gate)
  * @param warmupRequests calls to the smoke paths a new instance answers before it takes traffic
+ * @param notReadyTimeout how long a new instance may keep answering /ready with "not ready" before its track
+ *                        fails (reason NotReady) instead of waiting out the release's ready timeout; 0: never
  * @param bootstrapVersion the version label under which an environment that never had a release gets the
  *                         bundled build at start (empty: leave it empty)
  */
@@ -35,6 +37,7 @@ public record LocalProperties(
         @DefaultValue("15s") Duration stopTimeout,
         @DefaultValue("1s") Duration probeInterval,
         @DefaultValue("60") int warmupRequests,
+        @DefaultValue("30s") Duration notReadyTimeout,
         @DefaultValue("1.0.0") String bootstrapVersion) {
 
     public LocalProperties {

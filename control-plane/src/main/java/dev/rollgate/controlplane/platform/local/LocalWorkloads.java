@@ -37,12 +37,15 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
     private final ReadinessProbe probe;
     private final LocalProperties properties;
     private final dev.rollgate.controlplane.policy.Policies policies;
+    private final java.time.Clock clock;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile Disposable supervisor;
 
     public LocalWorkloads(ProcessLauncher launcher, PidFiles pidFiles, ReadinessProbe probe,
-                          LocalProperties properties, dev.rollgate.controlplane.policy.Policies policies) {
+                          LocalProperties properties, dev.rollgate.controlplane.policy.Policies policies,
+                          java.time.Clock clock) {
         this.policies = policies;
+        this.clock = clock;
         this.launcher = launcher;
         this.pidFiles = pidFiles;
         this.probe = probe;
@@ -54,7 +57,7 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
         Revision desired;
         ManagedProcess serving;
         ManagedProcess pending;
-        String failure;
+        TrackStatus.Failure failure;
     }
 
     @Override
@@ -98,22 +101,24 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
             watch(slot, p);
             return p;
         } catch (Exception e) {
-            slot.failure = e.getMessage();
+            slot.failure = new TrackStatus.Failure("ProcessFailed", e.getMessage());
             log.warn("cannot start {} {} of {}: {}", track.id(), revision.version(), target.key(), e.getMessage());
             return null;
         }
     }
 
     private void watch(Slot slot, ManagedProcess p) {
+        NotReadyStreak streak = new NotReadyStreak(properties.notReadyTimeout());
         // Drop ticks while a probe is still out: a slow /ready must not overflow the interval and kill the watch.
         Flux.interval(READY_POLL)
                 .onBackpressureDrop()
-                .concatMap(n -> p.alive() ? probe.ready(p.port) : Mono.just(false), 1)
-                .takeUntil(ready -> ready || !p.alive() || p.stopping())
-                .last(false)
-                .flatMap(ready -> ready ? warmUp(p).thenReturn(true) : Mono.just(false))
-                .onErrorReturn(false)
-                .subscribe(ready -> settle(slot, p, ready));
+                .concatMap(n -> p.alive() ? probe.readiness(p.port) : Mono.just(ReadinessProbe.Answer.NONE), 1)
+                .map(answer -> streak.record(answer, clock.instant()))
+                .takeUntil(o -> o != NotReadyStreak.Outcome.WAITING || !p.alive() || p.stopping())
+                .last(NotReadyStreak.Outcome.WAITING)
+                .flatMap(o -> o == NotReadyStreak.Outcome.READY ? warmUp(p).thenReturn(o) : Mono.just(o))
+                .onErrorReturn(NotReadyStreak.Outcome.WAITING)
+                .subscribe(o -> settle(slot, p, o, streak));
     }
 
     /**
@@ -129,22 +134,30 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
                 .then();
     }
 
-    private void settle(Slot slot, ManagedProcess p, boolean ready) {
+    /** {@code WAITING} here means the watch ended without a verdict: the process exited or is being stopped. */
+    private void settle(Slot slot, ManagedProcess p, NotReadyStreak.Outcome outcome, NotReadyStreak streak) {
         ManagedProcess toStop = null;
         synchronized (slot) {
             if (slot.pending != p) {
                 return;
             }
-            if (ready) {
+            if (outcome == NotReadyStreak.Outcome.READY) {
                 p.markReady();
                 toStop = slot.serving;
                 slot.serving = p;
                 slot.pending = null;
                 log.info("{} is ready", p.describe());
+            } else if (outcome == NotReadyStreak.Outcome.NOT_READY && !p.stopping()) {
+                // It runs but will not become ready in time: give up now, not at the release's ready timeout.
+                slot.pending = null;
+                slot.failure = new TrackStatus.Failure("NotReady", streak.describe());
+                toStop = p;
+                log.warn("{} is not ready: {}", p.describe(), slot.failure.message());
             } else if (!p.stopping()) {
                 slot.pending = null;
-                slot.failure = "process exited" + p.exitCode().map(c -> " with code " + c).orElse("")
-                        + " before it was ready; last output:\n" + p.lastLines(15);
+                slot.failure = new TrackStatus.Failure("ProcessFailed", "process exited"
+                        + p.exitCode().map(c -> " with code " + c).orElse("")
+                        + " before it was ready; last output:\n" + p.lastLines(15));
                 log.warn("{} exited before it was ready", p.describe());
             }
         }
@@ -180,8 +193,7 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
                 Revision desired = slot.desired;
                 boolean servingDesired = servingUp && serving.revision.equals(desired);
                 int updated = servingDesired || slot.pending != null ? 1 : 0;
-                TrackStatus.Failure failure = slot.failure == null ? null
-                        : new TrackStatus.Failure("ProcessFailed", slot.failure);
+                TrackStatus.Failure failure = slot.failure;
                 String note = slot.pending == null ? null : "starting " + slot.pending.revision.version()
                         + " on port " + slot.pending.port;
                 return new TrackStatus(desired.digest(), desired.version(), 1, updated, servingUp ? 1 : 0,

@@ -22,6 +22,28 @@ public class ReadinessProbe {
         return status(port, "/ready", TIMEOUT).map(s -> s == 200).onErrorReturn(false);
     }
 
+    /** What GET /ready answered, body included; {@link Answer#NONE} when nothing answered (refused, timeout). */
+    Mono<Answer> readiness(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                .timeout(TIMEOUT).GET().build();
+        return Mono.fromFuture(() -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .map(r -> new Answer(r.statusCode(), r.body()))
+                .onErrorReturn(Answer.NONE);
+    }
+
+    /** One answer of /ready: status 0 when there was none. */
+    record Answer(int status, String body) {
+        static final Answer NONE = new Answer(0, null);
+
+        boolean answered() {
+            return status > 0;
+        }
+
+        boolean ready() {
+            return status == 200;
+        }
+    }
+
     /** Status and the proxy's {@code X-Rollgate-Track} of GET {@code path} with {@code canary: true}. */
     public Mono<Preview> preview(int port, String path, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

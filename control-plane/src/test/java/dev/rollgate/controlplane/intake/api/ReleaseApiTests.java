@@ -49,6 +49,8 @@ class ReleaseApiTests {
     EventRepository events;
     @Autowired
     dev.rollgate.controlplane.release.persistence.MeasurementRepository measurements;
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
     @LocalServerPort
     int port;
 
@@ -169,7 +171,7 @@ class ReleaseApiTests {
                 .exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.total").isEqualTo(1).jsonPath("$.items[0].id").isEqualTo(created.id().toString());
         http.get().uri("/api/releases/" + created.id() + "/measurements").headers(h -> h.setBearerAuth(manager))
-                .exchange().expectStatus().isOk().expectBody().jsonPath("$[0].gate").exists();
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.items[0].gate").exists();
     }
 
     @Test
@@ -358,6 +360,67 @@ class ReleaseApiTests {
         assertThat(secret).startsWith("rg_").hasSizeGreaterThan(40);
         assertThat(listing).doesNotContain(secret).doesNotContain(ADMIN).contains("viewer");
         assertThat(output.getAll()).doesNotContain(secret).doesNotContain(ADMIN);
+    }
+
+    @Test
+    void aSucceededCanaryReportsAllTrafficOnItsVersion() {
+        driver.establish("gauge-a", "staging", "ga-1.0.0");
+        ScriptedWorld.INSTANCE.scriptHealthy("ga-1.1.0");
+
+        var release = driver.awaitSettled(driver.start("gauge-a", "staging", "ga-1.1.0").id(), ReleaseState.SUCCEEDED);
+
+        assertThat(release.plan().strategy()).isEqualTo(dev.rollgate.controlplane.release.Plan.Strategy.CANARY);
+        http.get().uri("/api/releases/" + release.id()).headers(h -> h.setBearerAuth(ADMIN)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.weight").isEqualTo(100);
+    }
+
+    @Test
+    void measurementsArePagedInTheOrderTakenAndNameGatesAsEventsDo() {
+        var release = driver.establish("gauge-b", "staging", "gb-1.0.0");
+        java.time.Instant later = java.time.Instant.now().plusSeconds(3600);
+        // A row as stored before gates were written by id: it must still read, under the id.
+        db.sql("insert into gate_measurements (release_id, gate, track, value, threshold, bad, total, verdict,"
+                        + " detail, at) values (:id, 'ERROR_RATE', 'stable', 1.0, 5.0, 1, 100, 'PASS', 'old row', :at)")
+                .bind("id", release.id()).bind("at", later).then().block();
+        List<dev.rollgate.controlplane.analysis.Measurement> more = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            more.add(new dev.rollgate.controlplane.analysis.Measurement(
+                    dev.rollgate.controlplane.policy.GateKind.LATENCY, "stable", 120.0, 500.0, 0, 100,
+                    dev.rollgate.controlplane.analysis.Verdict.PASS, "new row " + i, later.plusSeconds(i)));
+        }
+        measurements.record(release.id(), more).block();
+        long total = db.sql("select count(*) as n from gate_measurements where release_id = :id")
+                .bind("id", release.id()).map(row -> row.get("n", Long.class)).one().block();
+
+        List<Map<String, Object>> seen = new java.util.ArrayList<>();
+        for (int page = 0; ; page++) {
+            Map<String, Object> body = http.get().uri("/api/releases/" + release.id() + "/measurements?page=" + page
+                            + "&size=2").headers(h -> h.setBearerAuth(ADMIN)).exchange().expectStatus().isOk()
+                    .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult()
+                    .getResponseBody();
+            assertThat(((Number) body.get("total")).longValue()).isEqualTo(total);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> items = (List<Map<String, Object>>) body.get("items");
+            seen.addAll(items);
+            if (!(Boolean) body.get("hasMore")) {
+                break;
+            }
+            assertThat(items).hasSize(2);
+        }
+
+        assertThat(seen).hasSize((int) total);
+        assertThat(seen).extracting(m -> m.get("gate")).allMatch(g -> List.of("error-rate", "p99-latency", "health",
+                "smoke").contains(g));
+        assertThat(seen.subList(seen.size() - 5, seen.size())).extracting(m -> m.get("detail"), m -> m.get("gate"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("old row", "error-rate"),
+                        org.assertj.core.groups.Tuple.tuple("new row 1", "p99-latency"),
+                        org.assertj.core.groups.Tuple.tuple("new row 2", "p99-latency"),
+                        org.assertj.core.groups.Tuple.tuple("new row 3", "p99-latency"),
+                        org.assertj.core.groups.Tuple.tuple("new row 4", "p99-latency"));
+        http.get().uri("/api/releases/" + release.id() + "/measurements?size=1001").headers(h -> h.setBearerAuth(ADMIN))
+                .exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("size");
     }
 
     @Test

@@ -243,8 +243,11 @@ class LocalPlatformE2E {
         } finally {
             watch.dispose();
         }
+        // It runs and answers /ready with 503: it fails after not-ready-timeout (10 s here), not the 40 s ready timeout.
         assertThat(driver.events(r.id())).filteredOn(e -> e.type() == Type.FAILED).singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("not ready within"));
+                .satisfies(e -> assertThat(e.reason())
+                        .startsWith("candidate failed to start: NotReady: /ready answered 503 for ")
+                        .contains("\"status\":\"DOWN\""));
         assertThat(seen).isNotEmpty().allSatisfy(w -> assertThat(w.canary()).as("traffic on the canary").isZero());
         assertThat(driver.eventTypes(r.id())).doesNotContain(Type.CANDIDATE_READY, Type.STEP_ADVANCED);
         await().atMost(Duration.ofSeconds(20)).until(() -> !canaryProcessRunning());

@@ -44,6 +44,8 @@ public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.
 
     private final Map<String, Integer> rates = new LinkedHashMap<>();
     private final Map<String, Target> targets = new LinkedHashMap<>();
+    /** Every target behind a local front port, with or without load: the ones synthetic load could feed. */
+    private final java.util.Set<String> local = new java.util.HashSet<>();
     private final Function<Target, Optional<Integer>> frontPorts;
     private final int maxInFlight;
     private final AtomicLong dropped = new AtomicLong();
@@ -58,6 +60,7 @@ public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.
 
     /** @param rates requests per second per target (0: none) */
     public SyntheticLoad(Map<Target, Integer> rates, Function<Target, Optional<Integer>> frontPorts, int maxInFlight) {
+        rates.keySet().forEach(target -> local.add(target.key()));
         rates.forEach((target, rate) -> {
             if (rate != null && rate > 0) {
                 this.rates.put(target.key(), rate);
@@ -78,6 +81,19 @@ public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.
     public Map<String, Object> facts(Target target) {
         int rate = rate(target);
         return rate > 0 ? Map.of("syntheticLoad", rate + " req/s") : Map.of();
+    }
+
+    /** The setting that feeds a local target's gates when real traffic is too thin to judge a canary on. */
+    @Override
+    public Optional<String> moreTraffic(Target target) {
+        if (!local.contains(target.key())) {
+            return Optional.empty();
+        }
+        String setting = "rollgate.local.synthetic-load." + target.environment();
+        Integer rate = rates.get(target.key());
+        return Optional.of(rate == null || rate <= 0
+                ? "turn on the environment's synthetic load (" + setting + ", requests/s; off now)"
+                : "raise the environment's synthetic load (" + setting + ", " + rate + " req/s now)");
     }
 
     /** Ticks skipped because {@link #DEFAULT_MAX_IN_FLIGHT} requests were still waiting. */

@@ -83,6 +83,18 @@ class SyntheticLoadTests {
     }
 
     @Test
+    void offersItsSettingAsTheWayToMoreTrafficForLocalTargetsOnly() {
+        load = new SyntheticLoad(Map.of(TARGET, 0), ports(1), SyntheticLoad.DEFAULT_MAX_IN_FLIGHT);
+        String env = TARGET.environment();
+
+        assertThat(load.moreTraffic(TARGET)).hasValueSatisfying(hint -> assertThat(hint)
+                .contains("turn on").contains("rollgate.local.synthetic-load." + env));
+        assertThat(new SyntheticLoad(Map.of(TARGET, 20), ports(1), 4).moreTraffic(TARGET))
+                .hasValueSatisfying(hint -> assertThat(hint).contains("raise").contains("20 req/s"));
+        assertThat(load.moreTraffic(new Target("video-api", "elsewhere", "k8s"))).isEmpty();
+    }
+
+    @Test
     void reportsNoRateOnceStopped() {
         front = frontServer(false);
         load = new SyntheticLoad(Map.of(TARGET, 20), ports(front.port()), SyntheticLoad.DEFAULT_MAX_IN_FLIGHT);
