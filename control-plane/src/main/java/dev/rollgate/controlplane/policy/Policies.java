@@ -54,6 +54,15 @@ public class Policies {
         return Optional.ofNullable(name).map(environments::get);
     }
 
+    /** "unknown application 'x' (known: a, b)": what a person needs to correct the name. */
+    public String unknownApplication(String name) {
+        return "unknown application '" + name + "' (known: " + String.join(", ", applications.keySet()) + ")";
+    }
+
+    public String unknownEnvironment(String name) {
+        return "unknown environment '" + name + "' (known: " + String.join(", ", environments.keySet()) + ")";
+    }
+
     public Collection<Application> applications() {
         return applications.values();
     }

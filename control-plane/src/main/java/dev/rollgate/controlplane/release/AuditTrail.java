@@ -51,11 +51,21 @@ public class AuditTrail {
     /** Passes the error on after recording the refusal; a failing audit insert never masks the real answer. */
     <T> Mono<T> refused(Throwable error, Actor actor, String action, String application, String environment,
                         UUID releaseId, String reason) {
-        String detail = error instanceof ReleaseProblem p ? p.title() + ": " + p.getMessage()
+        return bestEffort(record(actor, action, Outcome.REFUSED, application, environment, releaseId, reason,
+                describe(error))).then(Mono.error(error));
+    }
+
+    /** A command refused before the engine saw it (an unreadable body, a bad header); never fails. */
+    public Mono<Void> refusedAtIntake(ReleaseProblem problem, Actor actor, String action, String application,
+                                      String environment, UUID releaseId) {
+        return bestEffort(record(actor, action, Outcome.REFUSED, application, environment, releaseId, null,
+                describe(problem)));
+    }
+
+    private static String describe(Throwable error) {
+        return error instanceof ReleaseProblem p ? p.title() + ": " + p.getMessage()
                 + p.fields().stream().map(f -> " " + f.field() + " " + f.message()).reduce("", String::concat)
                 : "error: " + error;
-        return bestEffort(record(actor, action, Outcome.REFUSED, application, environment, releaseId, reason, detail))
-                .then(Mono.error(error));
     }
 
     /** The engine's own decisions in this change (gate rollbacks, automatic pauses and promotions). */

@@ -21,35 +21,64 @@ public final class NewReleaseValidator {
     private NewReleaseValidator() {
     }
 
+    public static final String VERSION_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a"
+            + " letter or digit";
+    public static final String CONFIG_KEY_RULE = "must be 1 to 64 upper-case letters, digits or '_', starting with a"
+            + " letter";
+
     public static List<FieldProblem> problems(NewRelease r) {
         List<FieldProblem> problems = new ArrayList<>();
-        if (r.application() == null || r.application().isBlank()) {
-            problems.add(new FieldProblem("application", "is required"));
+        required(problems, "application", r.application());
+        required(problems, "environment", r.environment());
+        if (r.version() == null || r.version().isEmpty()) {
+            problems.add(new FieldProblem("version", "is required"));
+        } else if (text(problems, "version", r.version()) && !VERSION.matcher(r.version()).matches()) {
+            problems.add(new FieldProblem("version", VERSION_RULE));
         }
-        if (r.environment() == null || r.environment().isBlank()) {
-            problems.add(new FieldProblem("environment", "is required"));
-        }
-        if (r.version() == null || !VERSION.matcher(r.version()).matches()) {
-            problems.add(new FieldProblem("version", "must match " + VERSION.pattern()));
-        }
-        if (r.image() != null && !IMAGE.matcher(r.image()).matches()) {
+        if (r.image() != null && text(problems, "image", r.image()) && !IMAGE.matcher(r.image()).matches()) {
             problems.add(new FieldProblem("image", "must be an image reference without spaces, at most 255 characters"));
         }
-        if (r.commitSha() != null && !COMMIT.matcher(r.commitSha()).matches()) {
+        if (r.commitSha() != null && text(problems, "commitSha", r.commitSha())
+                && !COMMIT.matcher(r.commitSha()).matches()) {
             problems.add(new FieldProblem("commitSha", "must be 7 to 40 hexadecimal characters"));
         }
         if (r.config().size() > MAX_CONFIG_ENTRIES) {
             problems.add(new FieldProblem("config", "may hold at most " + MAX_CONFIG_ENTRIES + " entries"));
         }
         for (Map.Entry<String, String> e : r.config().entrySet()) {
-            if (e.getKey() == null || !CONFIG_KEY.matcher(e.getKey()).matches()) {
-                problems.add(new FieldProblem("config." + e.getKey(), "key must match " + CONFIG_KEY.pattern()));
+            String field = "config." + e.getKey();
+            if (e.getKey() == null || !text(problems, field, e.getKey())) {
+                continue;
+            }
+            if (!CONFIG_KEY.matcher(e.getKey()).matches()) {
+                problems.add(new FieldProblem(field, "key " + CONFIG_KEY_RULE));
             } else if (e.getValue() == null) {
-                problems.add(new FieldProblem("config." + e.getKey(), "value must be a string"));
-            } else if (e.getValue().getBytes(StandardCharsets.UTF_8).length > MAX_CONFIG_VALUE_BYTES) {
-                problems.add(new FieldProblem("config." + e.getKey(), "value must be at most 1 KiB"));
+                problems.add(new FieldProblem(field, "value must be a string"));
+            } else if (text(problems, field, e.getValue())
+                    && e.getValue().getBytes(StandardCharsets.UTF_8).length > MAX_CONFIG_VALUE_BYTES) {
+                problems.add(new FieldProblem(field, "value must be at most 1 KiB"));
             }
         }
         return problems;
+    }
+
+    /** The reason given with a command, from any channel: optional, but stored as it was written. */
+    public static List<FieldProblem> reasonProblems(String reason) {
+        return TextRules.reasonProblem(reason).map(p -> List.of(new FieldProblem("reason", p))).orElse(List.of());
+    }
+
+    private static void required(List<FieldProblem> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(new FieldProblem(field, "is required"));
+        } else {
+            text(problems, field, value);
+        }
+    }
+
+    /** Adds the text problem of {@code value} if it has one; true when it has none. */
+    private static boolean text(List<FieldProblem> problems, String field, String value) {
+        var problem = TextRules.problem(value);
+        problem.ifPresent(p -> problems.add(new FieldProblem(field, p)));
+        return problem.isEmpty();
     }
 }

@@ -64,7 +64,8 @@ public class ReleaseService {
 
     public Mono<Created> create(NewRelease request, Actor actor, String reason, String idempotencyKey) {
         return Mono.defer(() -> {
-            List<FieldProblem> problems = NewReleaseValidator.problems(request);
+            List<FieldProblem> problems = new java.util.ArrayList<>(NewReleaseValidator.problems(request));
+            problems.addAll(NewReleaseValidator.reasonProblems(reason));
             if (!problems.isEmpty()) {
                 return Mono.error(ReleaseProblem.invalid(problems));
             }
@@ -80,7 +81,10 @@ public class ReleaseService {
     /** Back to an earlier successful release's revision, straight onto stable, without analysis. */
     public Mono<Created> fastRollback(String application, String environment, UUID toRelease, Actor actor,
                                       String reason, String idempotencyKey) {
-        return releases.findById(toRelease)
+        List<FieldProblem> reasonProblems = NewReleaseValidator.reasonProblems(reason);
+        Mono<Release> earlierRelease = reasonProblems.isEmpty() ? releases.findById(toRelease)
+                : Mono.error(ReleaseProblem.invalid(reasonProblems));
+        return earlierRelease
                 .filter(r -> r.application().equals(application) && r.environment().equals(environment))
                 .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + toRelease + " of " + application
                         + " in " + environment + " does not exist")))
@@ -137,10 +141,10 @@ public class ReleaseService {
         if (app == null || env == null) {
             List<FieldProblem> unknown = new java.util.ArrayList<>();
             if (app == null) {
-                unknown.add(new FieldProblem("application", "unknown application '" + request.application() + "'"));
+                unknown.add(new FieldProblem("application", policies.unknownApplication(request.application())));
             }
             if (env == null) {
-                unknown.add(new FieldProblem("environment", "unknown environment '" + request.environment() + "'"));
+                unknown.add(new FieldProblem("environment", policies.unknownEnvironment(request.environment())));
             }
             return Mono.error(ReleaseProblem.invalid(unknown));
         }
@@ -220,7 +224,10 @@ public class ReleaseService {
         // The release is read before the key: a request with the same key commits both at once, so a release
         // read that already shows its effect is followed by a key lookup that finds it, and we replay its result
         // instead of refusing the command it already carried out.
-        Mono<Release> attempt = releases.findById(id)
+        List<FieldProblem> reasonProblems = NewReleaseValidator.reasonProblems(command.reason());
+        Mono<Release> found = reasonProblems.isEmpty() ? releases.findById(id)
+                : Mono.error(ReleaseProblem.invalid(reasonProblems));
+        Mono<Release> attempt = found
                 .switchIfEmpty(Mono.error(ReleaseProblem.notFound("release " + id + " does not exist")))
                 .flatMap(current -> replay(scope, idempotencyKey, hash)
                         .flatMap(r -> audit.replayed(command.actor(), action, r).thenReturn(r))

@@ -9,6 +9,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
@@ -60,9 +61,21 @@ public class SecurityConfiguration {
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((exchange, ex) -> problem(exchange, HttpStatus.UNAUTHORIZED,
                                 "an API token is required: Authorization: Bearer <token>"))
-                        .accessDeniedHandler((exchange, ex) -> problem(exchange, HttpStatus.FORBIDDEN,
-                                "your role may not do this")))
+                        .accessDeniedHandler((exchange, ex) -> exchange.getPrincipal()
+                                .map(p -> p instanceof Authentication a && a.getPrincipal() instanceof ApiPrincipal c
+                                        ? c.role().id() : "unknown")
+                                .defaultIfEmpty("unknown")
+                                .flatMap(role -> problem(exchange, HttpStatus.FORBIDDEN, forbidden(exchange, role)))))
                 .build();
+    }
+
+    /** Says which role the route needs, mirroring the rules above, so the caller knows which token to ask for. */
+    static String forbidden(ServerWebExchange exchange, String callerRole) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        Role needed = path.equals("/api/tokens") || path.startsWith("/api/tokens/") ? Role.ADMIN
+                : exchange.getRequest().getMethod() == HttpMethod.GET ? Role.VIEWER : Role.RELEASE_MANAGER;
+        return exchange.getRequest().getMethod() + " " + path + " needs the " + needed.id()
+                + " role (or one above it); this token has the " + callerRole + " role";
     }
 
     static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String detail) {

@@ -76,11 +76,15 @@ public class ApplicationController {
                                                         @RequestBody Requests.RollbackTo body,
                                                         @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                                         @AuthenticationPrincipal ApiPrincipal caller) {
-        if (policies.application(app).isEmpty() || policies.environment(env).isEmpty()) {
-            return Mono.error(ReleaseProblem.notFound("unknown application '" + app + "' or environment '" + env + "'"));
+        if (policies.application(app).isEmpty()) {
+            return Mono.error(IntakeRefusal.unknownTarget(policies.unknownApplication(app)));
+        }
+        if (policies.environment(env).isEmpty()) {
+            return Mono.error(IntakeRefusal.unknownTarget(policies.unknownEnvironment(env)));
         }
         if (body == null || body.toRelease() == null) {
-            return Mono.error(ReleaseProblem.invalid(List.of(new FieldProblem("toRelease", "is required"))));
+            return Mono.error(IntakeRefusal.badInput(List.of(new FieldProblem("toRelease",
+                    "is required: the id of an earlier SUCCEEDED release of " + app + " in " + env))));
         }
         return service.fastRollback(app, env, body.toRelease(), caller.actor(), body.reason(), IdempotencyKeys.check(key))
                 .map(created -> ResponseEntity.status(created.replayed() ? HttpStatus.OK : HttpStatus.CREATED)

@@ -3,7 +3,6 @@ package dev.rollgate.controlplane.intake.api;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.rollgate.controlplane.release.ReleaseProblem;
 import dev.rollgate.controlplane.release.ReleaseProblem.FieldProblem;
 
 final class IdempotencyKeys {
@@ -18,7 +17,7 @@ final class IdempotencyKeys {
             return null;
         }
         if (!KEY.matcher(key).matches()) {
-            throw ReleaseProblem.invalid(List.of(new FieldProblem("Idempotency-Key",
+            throw IntakeRefusal.badInput(List.of(new FieldProblem("Idempotency-Key",
                     "header must be 1 to 200 characters of letters, digits, '.', '_', ':' or '-'")));
         }
         return key;

@@ -122,9 +122,6 @@ public class ReleaseController {
         Command.Type type = Command.Type.parse(command).orElseThrow(() -> ReleaseProblem.notFound(
                 "unknown command '" + command + "'; use promote, pause, resume, rollback or abort"));
         String reason = body == null ? null : body.reason();
-        if (reason != null && reason.length() > 1000) {
-            return Mono.error(ReleaseProblem.invalid(List.of(new FieldProblem("reason", "must be at most 1000 characters"))));
-        }
         return service.command(id, new Command(type, caller.actor(), reason,
                         caller.role() == dev.rollgate.controlplane.security.Role.ADMIN), IdempotencyKeys.check(key))
                 .map(ReleaseView::of);

@@ -60,7 +60,7 @@ public class TokenController {
             problems.add(new FieldProblem("role", "must be one of viewer, release-manager, admin"));
         }
         if (!problems.isEmpty()) {
-            return Mono.error(ReleaseProblem.invalid(problems));
+            return Mono.error(IntakeRefusal.badInput(problems));
         }
         return tokens.create(body.name(), role.get(), caller.actor())
                 .map(issued -> ResponseEntity.status(HttpStatus.CREATED)

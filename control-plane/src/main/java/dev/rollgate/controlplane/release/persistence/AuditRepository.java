@@ -12,6 +12,7 @@ import org.springframework.stereotype.Repository;
 import dev.rollgate.controlplane.release.Actor;
 import dev.rollgate.controlplane.release.AuditEntry;
 import io.r2dbc.spi.Readable;
+import dev.rollgate.controlplane.release.TextRules;
 import reactor.core.publisher.Mono;
 
 /** The append-only audit log. */
@@ -30,15 +31,15 @@ public class AuditRepository {
                         + " :outcome, :application, :environment, :releaseId, :reason, :detail, :address)")
                 .bind("at", e.at())
                 .bind("actorKind", e.actor().kind().name())
-                .bind("actor", e.actor().identity())
-                .bind("action", e.action())
+                .bind("actor", truncate(TextRules.escape(e.actor().identity())))
+                .bind("action", truncate(TextRules.escape(e.action())))
                 .bind("outcome", e.outcome().name());
-        spec = Binds.nullable(spec, "application", e.application(), String.class);
-        spec = Binds.nullable(spec, "environment", e.environment(), String.class);
+        spec = Binds.nullable(spec, "application", truncate(TextRules.escape(e.application())), String.class);
+        spec = Binds.nullable(spec, "environment", truncate(TextRules.escape(e.environment())), String.class);
         spec = Binds.nullable(spec, "releaseId", e.releaseId(), UUID.class);
-        spec = Binds.nullable(spec, "reason", truncate(e.reason()), String.class);
-        spec = Binds.nullable(spec, "detail", truncate(e.detail()), String.class);
-        spec = Binds.nullable(spec, "address", e.address(), String.class);
+        spec = Binds.nullable(spec, "reason", truncate(TextRules.escape(e.reason())), String.class);
+        spec = Binds.nullable(spec, "detail", truncate(TextRules.escape(e.detail())), String.class);
+        spec = Binds.nullable(spec, "address", truncate(TextRules.escape(e.address())), String.class);
         return spec.then();
     }
 
@@ -94,6 +95,7 @@ public class AuditRepository {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
+    /** Whatever a refused request carried is written, but as visible escapes: PostgreSQL's text cannot hold NUL. */
     private static String truncate(String s) {
         return s == null || s.length() <= 2000 ? s : s.substring(0, 2000) + "…";
     }
