@@ -186,6 +186,6 @@ class StrictApiTests {
         refused(post(manager, "/api/applications/svc-s/environments/moon/rollback",
                 Map.of("toRelease", UUID.randomUUID().toString())), HttpStatus.NOT_FOUND)
                 .jsonPath("$.detail").value(d -> assertThat((String) d)
-                        .isEqualTo("unknown environment 'moon' (known: dev, staging, production, preview)"));
+                        .startsWith("unknown environment 'moon' (known: dev, staging, production, ").endsWith(")"));
     }
 }
