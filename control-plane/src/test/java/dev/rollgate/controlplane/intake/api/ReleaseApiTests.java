@@ -27,6 +27,7 @@ import dev.rollgate.controlplane.release.ReleaseState;
 import dev.rollgate.controlplane.release.ReleaseService;
 import dev.rollgate.controlplane.release.persistence.EventRepository;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.support.ApiCalls;
 import dev.rollgate.controlplane.support.EngineTest;
 import dev.rollgate.controlplane.support.ReleaseDriver;
 import dev.rollgate.controlplane.support.ScriptedWorld;
@@ -62,16 +63,11 @@ class ReleaseApiTests {
     }
 
     private String token(String role) {
-        Map<String, Object> created = http.post().uri("/api/tokens").headers(h -> h.setBearerAuth(ADMIN))
-                .bodyValue(Map.of("name", role + "-" + UUID.randomUUID().toString().substring(0, 6), "role", role))
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
-        return (String) created.get("token");
+        return new ApiCalls(http).token(role);
     }
 
     private WebTestClient.ResponseSpec post(String token, String uri, Object body) {
-        return http.post().uri(uri).headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body).exchange();
+        return new ApiCalls(http).post(token, uri, body);
     }
 
     @Test

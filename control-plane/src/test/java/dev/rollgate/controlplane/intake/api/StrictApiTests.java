@@ -19,6 +19,7 @@ import dev.rollgate.controlplane.release.AuditEntry;
 import dev.rollgate.controlplane.release.persistence.AuditRepository;
 import dev.rollgate.controlplane.release.persistence.ReleaseQuery;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.support.ApiCalls;
 import dev.rollgate.controlplane.support.EngineTest;
 
 /** The API refuses what it cannot take honestly, says why in words, and audits the refusal. */
@@ -36,16 +37,11 @@ class StrictApiTests {
     AuditRepository audit;
 
     private String token(String role) {
-        Map<String, Object> created = http.post().uri("/api/tokens").headers(h -> h.setBearerAuth(ADMIN))
-                .bodyValue(Map.of("name", role + "-" + UUID.randomUUID().toString().substring(0, 6), "role", role))
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
-        return (String) created.get("token");
+        return new ApiCalls(http).token(role);
     }
 
     private WebTestClient.ResponseSpec post(String token, String uri, Object body) {
-        return http.post().uri(uri).headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body).exchange();
+        return new ApiCalls(http).post(token, uri, body);
     }
 
     private WebTestClient.BodyContentSpec refused(WebTestClient.ResponseSpec response, HttpStatus status) {
