@@ -28,10 +28,20 @@ public class OverviewController {
         this.releases = releases;
     }
 
-    /** One cell; {@code stable} is the last successful release, {@code last} the newest ended one. */
-    public record Cell(String application, String environment, Release active, Release stable, Release last) {
+    /**
+     * One cell; {@code stable} is the last successful release, {@code last} the newest ended one, {@code next}
+     * the release of the environment this one requires whose revision could come here next (null when none).
+     */
+    public record Cell(String application, String environment, Release active, Release stable, Release last,
+                       String requires, Release next) {
         public String liveEvent() {
             return LiveStream.cellEvent(application, environment);
+        }
+
+        /** The next revision's configuration as the start form's KEY=VALUE lines. */
+        public String nextConfig() {
+            return next == null ? "" : String.join("\n", next.candidate().config().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
         }
     }
 
@@ -63,11 +73,28 @@ public class OverviewController {
     }
 
     private Mono<Cell> cell(String application, String environment) {
+        Environment env = policies.environment(environment).orElse(null);
+        String requires = env == null ? null : env.requires();
         Mono<java.util.Optional<Release>> active = optional(releases.findActive(application, environment));
         Mono<java.util.Optional<Release>> stable = optional(releases.lastSucceeded(application, environment));
         Mono<java.util.Optional<Release>> last = optional(releases.lastFinished(application, environment));
-        return Mono.zip(active, stable, last).map(t -> new Cell(application, environment, t.getT1().orElse(null),
-                t.getT2().orElse(null), t.getT3().orElse(null)));
+        Mono<java.util.Optional<Release>> upstream = requires == null ? Mono.just(java.util.Optional.empty())
+                : optional(releases.lastSucceeded(application, requires));
+        return Mono.zip(active, stable, last, upstream).map(t -> new Cell(application, environment,
+                t.getT1().orElse(null), t.getT2().orElse(null), t.getT3().orElse(null), requires,
+                next(env, t.getT4().orElse(null), t.getT2().orElse(null))));
+    }
+
+    /**
+     * What passed the required environment and is not here yet, if its policy would let it in: the revision that
+     * last SUCCEEDED there (by its analysis, where the environment requires that).
+     */
+    private static Release next(Environment env, Release upstream, Release here) {
+        if (env == null || upstream == null || (env.requiresAnalysis() && upstream.analysisSkipped())) {
+            return null;
+        }
+        boolean alreadyHere = here != null && here.candidate().digest().equals(upstream.candidate().digest());
+        return alreadyHere ? null : upstream;
     }
 
     static <T> Mono<java.util.Optional<T>> optional(Mono<T> mono) {

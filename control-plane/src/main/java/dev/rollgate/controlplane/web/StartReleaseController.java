@@ -40,8 +40,17 @@ public class StartReleaseController {
 
     @GetMapping("/releases/new")
     public Rendering form(@RequestParam(required = false) String application,
-                          @RequestParam(required = false) String environment) {
-        return view(new Form(application, environment, "", "", "", "", IdempotencyKeyField.fresh()), Map.of(), HttpStatus.OK);
+                          @RequestParam(required = false) String environment,
+                          @RequestParam(required = false) String version,
+                          @RequestParam(required = false) String commitSha,
+                          @RequestParam(required = false) String config) {
+        // Prefilled (e.g. "release to production" from the overview); the POST validates everything again.
+        return view(new Form(application, environment, orEmpty(version), orEmpty(commitSha), orEmpty(config), "",
+                IdempotencyKeyField.fresh()), Map.of(), HttpStatus.OK);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     @PostMapping("/releases")

@@ -167,4 +167,34 @@ class ConsolePagesTests {
         List<String> names = reactor.core.publisher.Mono.fromFuture(received).block(Duration.ofSeconds(10));
         assertThat(names).contains("release-" + next.id(), "cell-web-f--qa");
     }
+
+    @Test
+    void theOverviewOffersTheRevisionThatPassedStagingToProductionPrefilled() {
+        ScriptedWorld world = ScriptedWorld.INSTANCE;
+        driver.establish("path-a", "staging", "pa-1.0.0");
+        driver.establish("path-a", "production", "pa-1.0.0");
+        world.scriptHealthy("pa-1.1.0");
+        Release passed = driver.service().create(new dev.rollgate.controlplane.release.NewRelease("path-a", "staging",
+                "pa-1.1.0", null, "abc1234", java.util.Map.of("FEATURE_X", "on")), ReleaseDriver.TESTER, null, null)
+                .block().release();
+        driver.awaitSettled(passed.id(), ReleaseState.SUCCEEDED);
+
+        String overview = manager.get("/");
+        assertThat(overview).contains("release pa-1.1.0 from staging to production");
+        java.util.regex.Matcher link = java.util.regex.Pattern
+                .compile("promote-next\"\\s+href=\"(/releases/new\\?application=path-a&amp;environment=production[^\"]*)\"")
+                .matcher(overview);
+        assertThat(link.find()).as("a prefilled start link for production").isTrue();
+        // Decoded as a browser would before following it (the test client encodes the query again).
+        String form = manager.get(java.net.URLDecoder.decode(link.group(1).replace("&amp;", "&"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(form).contains("value=\"pa-1.1.0\"").contains("value=\"abc1234\"").contains("FEATURE_X=on");
+
+        // Once production runs that revision there is nothing more to offer.
+        Release prod = driver.service().create(new dev.rollgate.controlplane.release.NewRelease("path-a",
+                "production", "pa-1.1.0", null, "abc1234", java.util.Map.of("FEATURE_X", "on")), ReleaseDriver.TESTER,
+                null, null).block().release();
+        driver.awaitSettled(prod.id(), ReleaseState.SUCCEEDED);
+        assertThat(manager.get("/")).doesNotContain("release pa-1.1.0 from staging to production");
+    }
 }
