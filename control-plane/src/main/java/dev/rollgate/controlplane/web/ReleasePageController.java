@@ -35,9 +35,11 @@ public class ReleasePageController {
     private final EventRepository events;
     private final MeasurementRepository measurements;
     private final ConsoleProperties console;
+    private final java.time.Clock clock;
 
     public ReleasePageController(ReleaseService service, EventRepository events, MeasurementRepository measurements,
-                                 ConsoleProperties console) {
+                                 ConsoleProperties console, java.time.Clock clock) {
+        this.clock = clock;
         this.service = service;
         this.events = events;
         this.measurements = measurements;
@@ -121,7 +123,7 @@ public class ReleasePageController {
         boolean admin = ConsoleUser.of((Authentication) principal).admin();
         return service.get(id).flatMap(r -> Mono.zip(events.list(id).collectList(),
                         measurements.list(id, CHART_POINTS).collectList())
-                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin)));
+                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin, clock.instant())));
     }
 
     private static Command.Type type(String command) {

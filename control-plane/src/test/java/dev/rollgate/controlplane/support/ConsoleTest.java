@@ -41,7 +41,8 @@ import org.springframework.test.context.ActiveProfiles;
     "rollgate.applications.web-d.image=example/web-d",
     "rollgate.applications.web-e.image=example/web-e",
     "rollgate.applications.web-f.image=example/web-f",
-    "rollgate.applications.web-g.image=example/web-g"})
+    "rollgate.applications.web-g.image=example/web-g",
+    "rollgate.applications.web-h.image=example/web-h"})
 @ActiveProfiles("enginetest")
 @AutoConfigureWebTestClient
 @Import({ScriptedAdapters.class, CleanDatabase.class})

@@ -42,6 +42,8 @@ class ConsolePagesTests {
     ReleaseRepository releases;
     @Autowired
     EventRepository events;
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
 
     ReleaseDriver driver;
     ConsoleSession manager;
@@ -80,10 +82,10 @@ class ConsolePagesTests {
     void startsAReleaseFromTheFormOnceEvenWhenSubmittedTwice() {
         String key = "console:" + UUID.randomUUID();
         var first = manager.post("/releases", form("application", "web-b", "environment", "qa", "version", "b-1.0.0",
-                        "config", "FEATURE_X=on", "reason", "first of web-b", "idempotencyKey", key), true, false)
+                        "config", "FEATURE_X=on\nDB_PASSWORD=hunter2", "reason", "first of web-b", "idempotencyKey", key), true, false)
                 .expectStatus().isSeeOther().expectBody().returnResult().getResponseHeaders().getLocation();
         var second = manager.post("/releases", form("application", "web-b", "environment", "qa", "version", "b-1.0.0",
-                        "config", "FEATURE_X=on", "reason", "first of web-b", "idempotencyKey", key), true, false)
+                        "config", "FEATURE_X=on\nDB_PASSWORD=hunter2", "reason", "first of web-b", "idempotencyKey", key), true, false)
                 .expectStatus().isSeeOther().expectBody().returnResult().getResponseHeaders().getLocation();
         assertThat(second).isEqualTo(first);
         assertThat(count("web-b")).isEqualTo(1);
@@ -93,6 +95,8 @@ class ConsolePagesTests {
         assertThat(release.candidate().config()).containsEntry("FEATURE_X", "on");
         String detail = manager.get(first.getPath());
         assertThat(detail).contains("b-1.0.0").contains("manny").contains("console");
+        assertThat(detail).contains("id=\"config\"").contains("<bdi>FEATURE_X</bdi>").contains("<bdi>on</bdi>")
+                .contains("<bdi>DB_PASSWORD</bdi></td><td><bdi>***</bdi>").doesNotContain("hunter2");
     }
 
     @Test
@@ -105,6 +109,8 @@ class ConsolePagesTests {
                         true, false)
                 .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
         assertThat(page).contains("Release already active").contains("c-1.1.0");
+        String paused = manager.get("/releases/" + second.id());
+        assertThat(paused).contains("id=\"time-left\">paused<").contains("id=\"pause-reason\"><bdi>");
         assertThat(count("web-c")).isEqualTo(2);
     }
 
@@ -166,5 +172,32 @@ class ConsolePagesTests {
         Release next = driver.start("web-f", "qa", "f-1.1.0");
         List<String> names = reactor.core.publisher.Mono.fromFuture(received).block(Duration.ofSeconds(10));
         assertThat(names).contains("release-" + next.id(), "cell-web-f--qa");
+    }
+
+    @Test
+    void isolatesUserTextSoItCannotReorderThePageNorWidenTheAuditLog() {
+        // The engine refuses bidirectional overrides and escapes what it audits; rows written before that (or
+        // by hand) still hold them, and the page must not let them reorder what it shows.
+        String rlo = "invoice\u202Eexe.txt";
+        Release r = driver.start("web-h", "qa", "h-1.0.0");
+        driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
+        db.sql("insert into audit_log (at, actor_kind, actor, action, outcome, application, environment, release_id,"
+                        + " reason, detail, address) values (now(), 'SLACK', :who, 'PROMOTE', 'REFUSED', 'web-h', 'qa',"
+                        + " :id, :reason, :detail, '127.0.0.1')")
+                .bind("who", rlo).bind("id", r.id()).bind("reason", rlo).bind("detail", "y".repeat(100_000))
+                .then().block();
+        db.sql("insert into release_events (release_id, seq, type, actor_kind, actor, reason, data, at)"
+                        + " values (:id, 999, 'PAUSED', 'SLACK', :who, :reason, '{}'::jsonb, now())")
+                .bind("id", r.id()).bind("who", rlo).bind("reason", rlo).then().block();
+
+        String audit = manager.get("/audit?application=web-h");
+        assertThat(audit).contains("<td><bdi>" + rlo + "</bdi></td>").contains("<td class=\"reason\"><bdi>" + rlo)
+                .contains("<td class=\"detail\"><bdi>yyyy");
+        assertThat(manager.get("/releases/" + r.id())).contains("<td><bdi>slack:" + rlo + "</bdi></td>")
+                .contains("<td class=\"reason\"><bdi>" + rlo + "</bdi></td>");
+        String css = http.get().uri("/css/console.css").exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult().getResponseBody();
+        assertThat(css).containsPattern("table\\.audit td[^{]*\\{[^}]*overflow-wrap: anywhere")
+                .containsPattern("table\\.audit td\\.reason[^{]*\\{[^}]*max-width");
     }
 }
