@@ -49,6 +49,18 @@ public class Fmt {
         return from == null || to == null ? "" : duration(java.time.Duration.between(from, to));
     }
 
+    /**
+     * What kind of release this is when it is not an ordinary one: both kinds skip analysis; only a bootstrap is
+     * started by Rollgate itself (ReleaseService.bootstrap), a fast-path rollback always by a person or a client.
+     */
+    public String origin(dev.rollgate.controlplane.release.Release r) {
+        if (r.plan().analysis()) {
+            return null;
+        }
+        return r.startedBy().kind() == dev.rollgate.controlplane.release.Actor.Kind.SYSTEM ? "bootstrap"
+                : "fast-path rollback";
+    }
+
     public String shortSha(String sha) {
         return sha == null ? "" : sha.length() > 12 ? sha.substring(0, 12) : sha;
     }

@@ -200,4 +200,23 @@ class ConsolePagesTests {
         assertThat(css).containsPattern("table\\.audit td[^{]*\\{[^}]*overflow-wrap: anywhere")
                 .containsPattern("table\\.audit td\\.reason[^{]*\\{[^}]*max-width");
     }
+
+    @Test
+    void historyShowsDurationOutcomeAndWhichReleasesWereBootstrapOrFastPath() {
+        Release boot = service.bootstrap("web-i", "qa", "i-1.0.0").block().release();
+        driver.awaitSettled(boot.id(), ReleaseState.SUCCEEDED);
+        Release normal = driver.establish("web-i", "qa", "i-1.1.0");
+        Release back = service.fastRollback("web-i", "qa", boot.id(), ReleaseDriver.TESTER, "back to the bundle",
+                null).block().release();
+        driver.awaitSettled(back.id(), ReleaseState.SUCCEEDED);
+
+        String page = manager.get("/history?application=web-i");
+        assertThat(page).contains("<th>Duration</th><th>Outcome</th>")
+                .containsOnlyOnce(">bootstrap</span>").containsOnlyOnce(">fast-path rollback</span>")
+                .containsPattern("<td class=\"duration\">\\d+s</td>");
+        var normalEvents = driver.events(normal.id());
+        String lastReason = normalEvents.get(normalEvents.size() - 1).reason();
+        assertThat(lastReason).isNotBlank();
+        assertThat(page).contains("<td class=\"reason\"><bdi>" + lastReason + "</bdi></td>");
+    }
 }
