@@ -47,6 +47,10 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
 
     /** Time left in the current step while the release is on it, "paused" while paused; null otherwise. */
     public String timeLeft() {
+        return timeLeft(release, now);
+    }
+
+    static String timeLeft(Release release, Instant now) {
         if (release.state() == ReleaseState.PAUSED) {
             return "paused";
         }
@@ -84,7 +88,7 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
         return allowed;
     }
 
-    private static List<Measurement> latestPerGate(List<Measurement> measurements) {
+    static List<Measurement> latestPerGate(List<Measurement> measurements) {
         Map<String, Measurement> latest = new LinkedHashMap<>();
         for (Measurement m : measurements) {
             latest.put(m.gate().id() + "/" + m.track(), m);

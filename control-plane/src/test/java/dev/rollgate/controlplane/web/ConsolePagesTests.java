@@ -44,6 +44,8 @@ class ConsolePagesTests {
     EventRepository events;
     @Autowired
     org.springframework.r2dbc.core.DatabaseClient db;
+    @Autowired
+    dev.rollgate.controlplane.release.persistence.MeasurementRepository measurements;
 
     ReleaseDriver driver;
     ConsoleSession manager;
@@ -111,6 +113,10 @@ class ConsolePagesTests {
         assertThat(page).contains("Release already active").contains("c-1.1.0");
         String paused = manager.get("/releases/" + second.id());
         assertThat(paused).contains("id=\"time-left\">paused<").contains("id=\"pause-reason\"><bdi>");
+        var latest = ReleaseDetails.latestPerGate(measurements.list(second.id(), 40).collectList().block());
+        assertThat(latest).isNotEmpty();
+        assertThat(manager.get("/fragments/cell/web-c/qa")).contains("class=\"time-left\">paused<")
+                .contains(">gates " + OverviewController.worst(latest) + "<");
         assertThat(count("web-c")).isEqualTo(2);
     }
 
