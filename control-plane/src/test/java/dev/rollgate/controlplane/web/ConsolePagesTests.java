@@ -66,7 +66,19 @@ class ConsolePagesTests {
                         "not a version!", "config", "LOUD=1\nno equals sign", "idempotencyKey", "console:" + UUID.randomUUID()),
                 true, false)
                 .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
-        assertThat(page).contains("id=\"error-config\"").contains("line 2: expected KEY=VALUE");
+        assertThat(page).contains("id=\"error-config\"").contains("line 2: expected KEY=VALUE")
+                .contains("id=\"error-version\"");
+        // Every mistake of one submit at once: an unknown application and environment, a bad version, two bad lines.
+        page = manager.post("/releases", form("application", "no-such-app", "environment", "nowhere", "version",
+                        "bad version", "config", "A=1\nfirst bad\nsecond bad"), true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-application\"").contains("unknown application")
+                .contains("id=\"error-environment\"").contains("unknown environment")
+                .contains("id=\"error-version\"").contains("line 2: expected KEY=VALUE; line 3: expected KEY=VALUE");
+        page = manager.post("/releases", form("application", "no-such-app", "environment", "qa", "version",
+                        "bad version"), true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-application\"").contains("id=\"error-version\"");
 
         page = manager.post("/releases", form("application", "web-a", "environment", "nowhere", "version", "bad version",
                         "config", "lower=1"), true, false)
