@@ -237,4 +237,16 @@ class ConsolePagesTests {
         assertThat(lastReason).isNotBlank();
         assertThat(page).contains("<td class=\"reason\"><bdi>" + lastReason + "</bdi></td>");
     }
+
+    @Test
+    void servesAFaviconWithoutLoginAndLinksItFromEveryPage() {
+        http.get().uri("/favicon.svg").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("image/svg+xml")
+                .expectBody(String.class).value(svg -> assertThat(svg).startsWith("<svg").contains("</svg>"));
+        byte[] ico = http.get().uri("/favicon.ico").exchange().expectStatus().isOk().expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        // ICONDIR: reserved 0, type 1 (icon), then the image count.
+        assertThat(ico).startsWith(0, 0, 1, 0, 1, 0);
+        assertThat(manager.get("/history")).contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">");
+    }
 }
