@@ -83,7 +83,9 @@ public class OverviewController {
         Mono<java.util.Optional<Verdict>> verdict = activeOnce.flatMap(a -> a.isEmpty()
                 ? Mono.just(java.util.Optional.<Verdict>empty())
                 : measurements.list(a.get().id(), LATEST_READINGS).collectList()
-                        .map(ms -> java.util.Optional.ofNullable(worst(ReleaseDetails.latestPerGate(ms)))));
+                        .map(ms -> java.util.Optional.ofNullable(worst(ReleaseDetails.latestPerGate(ms).stream()
+                                // The stable track's readings are for comparison; only the candidate's are judged.
+                                .filter(m -> m.track().equals(a.get().candidateTrack().id())).toList()))));
         return Mono.zip(activeOnce, stable, last, verdict).map(t -> new Cell(application, environment,
                 t.getT1().orElse(null), t.getT2().orElse(null), t.getT3().orElse(null), t.getT4().orElse(null),
                 t.getT1().map(r -> ReleaseDetails.timeLeft(r, clock.instant())).orElse(null)));

@@ -43,7 +43,8 @@ import org.springframework.test.context.ActiveProfiles;
     "rollgate.applications.web-f.image=example/web-f",
     "rollgate.applications.web-g.image=example/web-g",
     "rollgate.applications.web-h.image=example/web-h",
-    "rollgate.applications.web-i.image=example/web-i"})
+    "rollgate.applications.web-i.image=example/web-i",
+    "rollgate.applications.web-j.image=example/web-j"})
 @ActiveProfiles("enginetest")
 @AutoConfigureWebTestClient
 @Import({ScriptedAdapters.class, CleanDatabase.class})

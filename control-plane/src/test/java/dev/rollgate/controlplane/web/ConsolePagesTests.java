@@ -249,4 +249,15 @@ class ConsolePagesTests {
         assertThat(ico).startsWith(0, 0, 1, 0, 1, 0);
         assertThat(manager.get("/history")).contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">");
     }
+
+    @Test
+    void chartsMeasureStableBesideTheCandidateAndAFinishedReleaseKeepsItsReadings() {
+        driver.establish("web-j", "qa", "j-1.0.0");
+        Release r = driver.establish("web-j", "qa", "j-1.1.0");
+        String json = manager.get("/releases/" + r.id() + "/chart-data");
+        assertThat(json).contains("\"error-rate\"").contains("\"role\":\"candidate\"")
+                .contains("\"role\":\"stable\"");
+        assertThat(manager.get("/releases/" + r.id())).doesNotContain("id=\"no-measurements\"")
+                .containsPattern("<td>error-rate</td>\\s*<td>stable</td>");
+    }
 }
