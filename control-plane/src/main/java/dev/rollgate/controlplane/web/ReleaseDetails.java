@@ -62,6 +62,21 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
         return Fmt.duration(left.isNegative() ? java.time.Duration.ZERO : left);
     }
 
+    /** Who ended the analysis early: the actor of the person's PROMOTING event; null unless promoted by hand. */
+    public Actor promotedBy() {
+        if (!release.promotedByHand()) {
+            return null;
+        }
+        Actor by = null;
+        for (StoredEvent e : events) {
+            if (e.event().type() == dev.rollgate.controlplane.release.ReleaseEvent.Type.PROMOTING
+                    && e.event().actor().kind() != Actor.Kind.SYSTEM) {
+                by = e.event().actor();
+            }
+        }
+        return by;
+    }
+
     /** Why the release is paused: the reason of its latest PAUSED event; null when it is not paused. */
     public String pauseReason() {
         if (release.state() != ReleaseState.PAUSED) {

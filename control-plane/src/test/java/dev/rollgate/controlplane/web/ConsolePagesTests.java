@@ -172,7 +172,7 @@ class ConsolePagesTests {
         driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
 
         assertThat(manager.get("/releases/" + r.id())).contains("id=\"analysis\"")
-                .contains("skipped: promoted by hand");
+                .contains("skipped: promoted by hand</span> by <bdi id=\"promoted-by\">api:token:tester</bdi>");
         assertThat(manager.get("/history?application=web-g")).containsOnlyOnce(">promoted by hand</span>");
     }
 
@@ -228,6 +228,8 @@ class ConsolePagesTests {
                 null).block().release();
         driver.awaitSettled(back.id(), ReleaseState.SUCCEEDED);
 
+        assertThat(manager.get("/releases/" + boot.id())).contains("none (bootstrap)");
+        assertThat(manager.get("/releases/" + back.id())).contains("none (fast-path rollback)");
         String page = manager.get("/history?application=web-i");
         assertThat(page).contains("<th>Duration</th><th>Outcome</th>")
                 .containsOnlyOnce(">bootstrap</span>").containsOnlyOnce(">fast-path rollback</span>")
