@@ -205,5 +205,13 @@ class ConsoleBrowserE2E {
 
         browser.get(base + "/audit?channel=system");
         assertThat(text("table.audit")).contains("ROLLBACK_STARTED").contains("1.2.0");
+
+        // A 100 KB unbroken reason (stored before reasons were capped) wraps inside its cell.
+        context.getBean(org.springframework.r2dbc.core.DatabaseClient.class).sql("insert into audit_log (at,"
+                        + " actor_kind, actor, action, outcome, reason) values (now(), 'API', 'token:e2e', 'PROMOTE',"
+                        + " 'REFUSED', :reason)").bind("reason", "w".repeat(100_000)).then().block();
+        browser.get(base + "/audit?actor=token:e2e");
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth;")).isEqualTo(true);
     }
 }
