@@ -4,35 +4,51 @@
   if (!root || typeof uPlot === 'undefined') { return; }
   var url = root.getAttribute('data-chart-url');
   var charts = {};
+  var ROLES = [{ role: 'candidate', stroke: '#2454c5' }, { role: 'stable', stroke: '#137a3a' }];
 
+  // Candidate and stable are read in the same tick but not at the same instant: one x per distinct second.
   function seriesFor(gate) {
-    var times = [];
-    var byTrack = {};
-    gate.points.forEach(function (p) {
-      if (times.length === 0 || times[times.length - 1] !== p.t) { times.push(p.t); }
+    var seen = {};
+    gate.points.forEach(function (p) { seen[p.t] = true; });
+    var times = Object.keys(seen).map(Number).sort(function (a, b) { return a - b; });
+    var index = {};
+    times.forEach(function (t, i) { index[t] = i; });
+    var roles = ROLES.filter(function (r) { return gate.points.some(function (p) { return p.role === r.role; }); });
+    var data = [times];
+    roles.forEach(function (r) {
+      var values = times.map(function () { return null; });
+      gate.points.forEach(function (p) { if (p.role === r.role) { values[index[p.t]] = p.v; } });
+      data.push(values);
     });
-    ['canary', 'stable'].forEach(function (track) { byTrack[track] = times.map(function () { return null; }); });
-    gate.points.forEach(function (p) {
-      var i = times.lastIndexOf(p.t);
-      if (!byTrack[p.track]) { byTrack[p.track] = times.map(function () { return null; }); }
-      byTrack[p.track][i] = p.v;
-    });
-    var threshold = times.map(function () { return gate.threshold; });
-    return [times, byTrack.canary, byTrack.stable, threshold];
+    data.push(times.map(function () { return gate.threshold; }));
+    return { data: data, roles: roles };
+  }
+
+  // uPlot widens a zero-width range by orders of magnitude (years for epoch seconds): give one point a minute.
+  function xRange(u, min, max) {
+    return min === max ? [min - 60, max + 60] : [min, max];
   }
 
   function draw(name, gate) {
-    var data = seriesFor(gate);
-    if (charts[name]) { charts[name].setData(data); return; }
-    var figure = document.createElement('figure');
-    figure.setAttribute('data-gate', name);
-    root.appendChild(figure);
-    charts[name] = new uPlot({
+    var s = seriesFor(gate);
+    var key = s.roles.map(function (r) { return r.role; }).join(',');
+    var chart = charts[name];
+    if (chart && chart.key === key) { chart.plot.setData(s.data); return; }
+    var figure = chart ? chart.figure : document.createElement('figure');
+    if (chart) { chart.plot.destroy(); } else {
+      figure.setAttribute('data-gate', name);
+      root.appendChild(figure);
+    }
+    // Only series that have points get a line and a legend entry.
+    var series = [{}].concat(s.roles.map(function (r) {
+      return { label: r.role, stroke: r.stroke, spanGaps: true, points: { show: true, size: 5 } };
+    })).concat([{ label: 'threshold', stroke: '#b42318', dash: [6, 4], points: { show: false } }]);
+    var plot = new uPlot({
       title: name + ' (' + gate.unit + ')', width: 520, height: 220,
-      series: [{}, { label: 'candidate', stroke: '#2454c5', spanGaps: true },
-        { label: 'stable', stroke: '#137a3a', spanGaps: true },
-        { label: 'threshold', stroke: '#b42318', dash: [6, 4] }]
-    }, data, figure);
+      scales: { x: { time: true, range: xRange } },
+      series: series
+    }, s.data, figure);
+    charts[name] = { plot: plot, key: key, figure: figure };
   }
 
   function refresh() {
@@ -40,10 +56,16 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body) { return; }
+        // The server sends the gates in one fixed order, so every release's page lays them out alike.
         Object.keys(body.gates).forEach(function (name) { draw(name, body.gates[name]); });
-        if (Object.keys(body.gates).length === 0 && !root.querySelector('p')) {
-          var p = document.createElement('p'); p.className = 'muted'; p.textContent = 'No measurements yet.';
+        var empty = root.querySelector('p.muted');
+        if (Object.keys(body.gates).length === 0 && !empty) {
+          var p = document.createElement('p'); p.className = 'muted';
+          p.textContent = root.getAttribute('data-active') === 'true' ? 'No measurements yet.'
+            : 'No measurements were taken for this release.';
           root.appendChild(p);
+        } else if (Object.keys(body.gates).length > 0 && empty) {
+          empty.remove();
         }
       });
   }

@@ -11,6 +11,8 @@ import dev.rollgate.controlplane.release.port.TrackStatus;
  * What the reconciler saw on one tick. {@code measurements} is empty and {@code smoke} null when the machine
  * did not ask for them ({@link ReleaseMachine#wants}). When a port call failed, {@code error} says which and the
  * readings it could not take are null: unknown stays unknown, it is never read as "absent" or "all stable".
+ * {@code baseline} holds the same gates read on the track that runs the previous version, taken beside the
+ * candidate's so people can compare them on the charts; the machine never judges them.
  */
 public record Observation(
         Instant now,
@@ -19,10 +21,17 @@ public record Observation(
         Weights weights,
         List<Measurement> measurements,
         SmokeResult smoke,
-        AdapterError error) {
+        AdapterError error,
+        List<Measurement> baseline) {
 
     public Observation {
         measurements = measurements == null ? List.of() : List.copyOf(measurements);
+        baseline = baseline == null ? List.of() : List.copyOf(baseline);
+    }
+
+    public Observation(Instant now, TrackStatus stable, TrackStatus canary, Weights weights,
+                       List<Measurement> measurements, SmokeResult smoke, AdapterError error) {
+        this(now, stable, canary, weights, measurements, smoke, error, List.of());
     }
 
     public Observation(Instant now, TrackStatus stable, TrackStatus canary, Weights weights,

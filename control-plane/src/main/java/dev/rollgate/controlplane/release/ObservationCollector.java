@@ -68,9 +68,15 @@ public class ObservationCollector {
                     ? gates.evaluate(metrics, env.analysis(), target, candidateTrack, release.version())
                             .map(ms -> withTrafficHints(ms, target))
                     : Mono.just(List.of());
-            return Mono.zip(smoke, measurements)
+            // Only for charts: a reading that fails or is slow costs nothing but its own point.
+            Mono<List<Measurement>> baseline = needs.contains(ReleaseMachine.Need.ANALYSIS)
+                    && release.plan().strategy().sideBySide() && release.previous() != null
+                    ? gates.evaluate(metrics, env.analysis(), target, release.baseTrack(), release.previous().version())
+                            .onErrorResume(e -> Mono.just(List.of()))
+                    : Mono.just(List.of());
+            return Mono.zip(smoke, measurements, baseline)
                     .map(r -> new Observation(clock.instant(), t.getT1(), t.getT2(), t.getT3(), r.getT2(),
-                            r.getT1().orElse(null)));
+                            r.getT1().orElse(null), null, r.getT3()));
         }).onErrorResume(Unreadable.class, e -> Mono.just(Observation.failed(clock.instant(), e.error)));
     }
 

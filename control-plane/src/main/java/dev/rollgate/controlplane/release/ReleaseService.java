@@ -62,10 +62,27 @@ public class ReleaseService {
     public record Created(Release release, boolean replayed) {
     }
 
+    /**
+     * Everything wrong with a request to start a release, all at once (a form shows each beside its field):
+     * the input rules, the reason, and whether the application and environment exist.
+     */
+    public List<FieldProblem> problems(NewRelease request, String reason) {
+        List<FieldProblem> problems = new java.util.ArrayList<>(NewReleaseValidator.problems(request));
+        problems.addAll(NewReleaseValidator.reasonProblems(reason));
+        java.util.Set<String> flagged = new java.util.HashSet<>();
+        problems.forEach(p -> flagged.add(p.field()));
+        if (!flagged.contains("application") && policies.application(request.application()).isEmpty()) {
+            problems.add(new FieldProblem("application", policies.unknownApplication(request.application())));
+        }
+        if (!flagged.contains("environment") && policies.environment(request.environment()).isEmpty()) {
+            problems.add(new FieldProblem("environment", policies.unknownEnvironment(request.environment())));
+        }
+        return problems;
+    }
+
     public Mono<Created> create(NewRelease request, Actor actor, String reason, String idempotencyKey) {
         return Mono.defer(() -> {
-            List<FieldProblem> problems = new java.util.ArrayList<>(NewReleaseValidator.problems(request));
-            problems.addAll(NewReleaseValidator.reasonProblems(reason));
+            List<FieldProblem> problems = problems(request, reason);
             if (!problems.isEmpty()) {
                 return Mono.error(ReleaseProblem.invalid(problems));
             }

@@ -116,7 +116,8 @@ public class ReleaseTicker {
                               TrafficRouter router) {
         return observed.flatMap(observation -> {
             Decision d = ReleaseMachine.observe(r, observation);
-            Mono<Void> record = measurements.record(r.id(), observation.measurements());
+            Mono<Void> record = measurements.record(r.id(), java.util.stream.Stream.concat(
+                    observation.measurements().stream(), observation.baseline().stream()).toList());
             if (d.release().equals(r)) {
                 return record;
             }

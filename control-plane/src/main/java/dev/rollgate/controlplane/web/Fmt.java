@@ -33,6 +33,34 @@ public class Fmt {
         return value == null ? "" : value.toString().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
+    /** "1h 02m", "4m 05s", "12s": coarse enough to read at a glance. */
+    public static String duration(java.time.Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60);
+        }
+        if (s >= 60) {
+            return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        }
+        return s + "s";
+    }
+
+    public String between(Instant from, Instant to) {
+        return from == null || to == null ? "" : duration(java.time.Duration.between(from, to));
+    }
+
+    /**
+     * What kind of release this is when it is not an ordinary one: both kinds skip analysis; only a bootstrap is
+     * started by Rollgate itself (ReleaseService.bootstrap), a fast-path rollback always by a person or a client.
+     */
+    public String origin(dev.rollgate.controlplane.release.Release r) {
+        if (r.plan().analysis()) {
+            return null;
+        }
+        return r.startedBy().kind() == dev.rollgate.controlplane.release.Actor.Kind.SYSTEM ? "bootstrap"
+                : "fast-path rollback";
+    }
+
     public String shortSha(String sha) {
         return sha == null ? "" : sha.length() > 12 ? sha.substring(0, 12) : sha;
     }

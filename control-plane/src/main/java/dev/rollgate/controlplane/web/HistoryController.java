@@ -14,6 +14,7 @@ import org.springframework.web.reactive.result.view.Rendering;
 
 import dev.rollgate.controlplane.policy.Policies;
 import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.persistence.EventRepository;
 import dev.rollgate.controlplane.release.persistence.ReleaseQuery;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
 import reactor.core.publisher.Mono;
@@ -26,10 +27,12 @@ public class HistoryController {
 
     private final Policies policies;
     private final ReleaseRepository releases;
+    private final EventRepository events;
 
-    public HistoryController(Policies policies, ReleaseRepository releases) {
+    public HistoryController(Policies policies, ReleaseRepository releases, EventRepository events) {
         this.policies = policies;
         this.releases = releases;
+        this.events = events;
     }
 
     @GetMapping("/history")
@@ -63,7 +66,9 @@ public class HistoryController {
             return Mono.just(view.modelAttribute("page", null).build());
         }
         return releases.search(new ReleaseQuery(app, env, st, fromInstant, toInstant, Math.max(0, page), PAGE_SIZE))
-                .map(p -> view.modelAttribute("page", p).build());
+                .flatMap(p -> events.lastReasons(p.items().stream().filter(r -> r.state().terminal())
+                                .map(dev.rollgate.controlplane.release.Release::id).toList())
+                        .map(reasons -> view.modelAttribute("page", p).modelAttribute("outcomes", reasons).build()));
     }
 
     /** A calendar day in UTC; {@code plusDays} 1 makes "to" inclusive of that whole day. */

@@ -17,15 +17,78 @@ import dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent
 
 /** Everything the release page shows, derived from the stored release, its events and its measurements. */
 public record ReleaseDetails(Release release, List<StoredEvent> events, List<Measurement> gates,
-                             List<Command.Type> allowed, List<Step> steps, boolean confirmByName) {
+                             List<Command.Type> allowed, List<Step> steps, boolean confirmByName, Instant now) {
+
+    /** Keys whose values are not shown: a configuration entry is often a credential handed to the workload. */
+    private static final java.util.regex.Pattern SECRET_KEY =
+            java.util.regex.Pattern.compile("SECRET|TOKEN|PASSWORD|KEY", java.util.regex.Pattern.CASE_INSENSITIVE);
+    static final String MASK = "***";
 
     public record Step(String label, int weight, boolean done, boolean current) {
     }
 
     public static ReleaseDetails of(Release release, List<StoredEvent> events, List<Measurement> measurements,
                                     boolean confirmByName, boolean admin) {
+        return of(release, events, measurements, confirmByName, admin, Instant.now());
+    }
+
+    public static ReleaseDetails of(Release release, List<StoredEvent> events, List<Measurement> measurements,
+                                    boolean confirmByName, boolean admin, Instant now) {
         return new ReleaseDetails(release, events, latestPerGate(measurements), allowed(release, admin), steps(release),
-                confirmByName);
+                confirmByName, now);
+    }
+
+    /** The candidate's configuration in key order, values of secret-looking keys masked. */
+    public List<Map.Entry<String, String>> config() {
+        return release.candidate().config().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), SECRET_KEY.matcher(e.getKey()).find() ? MASK : e.getValue()))
+                .toList();
+    }
+
+    /** Time left in the current step while the release is on it, "paused" while paused; null otherwise. */
+    public String timeLeft() {
+        return timeLeft(release, now);
+    }
+
+    static String timeLeft(Release release, Instant now) {
+        if (release.state() == ReleaseState.PAUSED) {
+            return "paused";
+        }
+        if (release.state() != ReleaseState.PROGRESSING || release.stepStartedAt() == null) {
+            return null;
+        }
+        java.time.Duration left = java.time.Duration.between(now,
+                release.stepStartedAt().plus(release.plan().stepDuration()));
+        return Fmt.duration(left.isNegative() ? java.time.Duration.ZERO : left);
+    }
+
+    /** Who ended the analysis early: the actor of the person's PROMOTING event; null unless promoted by hand. */
+    public Actor promotedBy() {
+        if (!release.promotedByHand()) {
+            return null;
+        }
+        Actor by = null;
+        for (StoredEvent e : events) {
+            if (e.event().type() == dev.rollgate.controlplane.release.ReleaseEvent.Type.PROMOTING
+                    && e.event().actor().kind() != Actor.Kind.SYSTEM) {
+                by = e.event().actor();
+            }
+        }
+        return by;
+    }
+
+    /** Why the release is paused: the reason of its latest PAUSED event; null when it is not paused. */
+    public String pauseReason() {
+        if (release.state() != ReleaseState.PAUSED) {
+            return null;
+        }
+        String reason = null;
+        for (StoredEvent e : events) {
+            if (e.event().type() == dev.rollgate.controlplane.release.ReleaseEvent.Type.PAUSED) {
+                reason = e.event().reason();
+            }
+        }
+        return reason;
     }
 
     /** What the state machine would accept now from this viewer; the buttons show exactly these (the server checks again). */
@@ -40,7 +103,7 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
         return allowed;
     }
 
-    private static List<Measurement> latestPerGate(List<Measurement> measurements) {
+    static List<Measurement> latestPerGate(List<Measurement> measurements) {
         Map<String, Measurement> latest = new LinkedHashMap<>();
         for (Measurement m : measurements) {
             latest.put(m.gate().id() + "/" + m.track(), m);

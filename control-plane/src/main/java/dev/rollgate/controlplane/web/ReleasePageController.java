@@ -35,9 +35,11 @@ public class ReleasePageController {
     private final EventRepository events;
     private final MeasurementRepository measurements;
     private final ConsoleProperties console;
+    private final java.time.Clock clock;
 
     public ReleasePageController(ReleaseService service, EventRepository events, MeasurementRepository measurements,
-                                 ConsoleProperties console) {
+                                 ConsoleProperties console, java.time.Clock clock) {
+        this.clock = clock;
         this.service = service;
         this.events = events;
         this.measurements = measurements;
@@ -57,7 +59,8 @@ public class ReleasePageController {
     @GetMapping("/releases/{id}/chart-data")
     @ResponseBody
     public Mono<ChartData> chartData(@PathVariable UUID id) {
-        return service.get(id).then(measurements.list(id, CHART_POINTS).collectList()).map(ChartData::of);
+        return service.get(id).flatMap(r -> measurements.list(id, CHART_POINTS).collectList()
+                .map(ms -> ChartData.of(r, ms)));
     }
 
     @GetMapping("/releases/{id}/confirm/{command}")
@@ -121,7 +124,7 @@ public class ReleasePageController {
         boolean admin = ConsoleUser.of((Authentication) principal).admin();
         return service.get(id).flatMap(r -> Mono.zip(events.list(id).collectList(),
                         measurements.list(id, CHART_POINTS).collectList())
-                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin)));
+                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin, clock.instant())));
     }
 
     private static Command.Type type(String command) {
@@ -129,18 +132,27 @@ public class ReleasePageController {
                 + "'"));
     }
 
-    /** Chart series per gate: time (epoch seconds) and value for candidate and stable, plus the threshold. */
+    /**
+     * Chart series per gate, in the gates' fixed order: time (epoch seconds, what uPlot expects) and value of the
+     * candidate and of stable, plus the threshold. A point is named by its role, not its track: blue-green runs the
+     * candidate on either colour.
+     */
     public record ChartData(Map<String, Series> gates) {
-        static ChartData of(List<Measurement> measurements) {
-            Map<String, Series> gates = new java.util.LinkedHashMap<>();
+        static ChartData of(Release release, List<Measurement> measurements) {
+            String candidate = release.candidateTrack().id();
+            Map<dev.rollgate.controlplane.policy.GateKind, Series> byKind =
+                    new java.util.EnumMap<>(dev.rollgate.controlplane.policy.GateKind.class);
             for (Measurement m : measurements) {
                 if (m.value() == null || m.gate() == dev.rollgate.controlplane.policy.GateKind.SMOKE) {
                     continue;
                 }
-                Series s = gates.computeIfAbsent(m.gate().id(), g -> new Series(m.gate().unit(), m.threshold(),
+                Series s = byKind.computeIfAbsent(m.gate(), g -> new Series(g.unit(), m.threshold(),
                         new java.util.ArrayList<>()));
-                s.points().add(new Point(m.at().toEpochMilli() / 1000.0, m.track(), m.value()));
+                s.points().add(new Point(m.at().getEpochSecond(), m.track().equals(candidate) ? "candidate" : "stable",
+                        m.value()));
             }
+            Map<String, Series> gates = new java.util.LinkedHashMap<>();
+            byKind.forEach((kind, series) -> gates.put(kind.id(), series));
             return new ChartData(gates);
         }
     }
@@ -148,6 +160,7 @@ public class ReleasePageController {
     public record Series(String unit, double threshold, List<Point> points) {
     }
 
-    public record Point(double t, String track, double v) {
+    /** {@code role}: candidate or stable. */
+    public record Point(long t, String role, double v) {
     }
 }

@@ -63,21 +63,17 @@ public class StartReleaseController {
             if (form.reason() != null && form.reason().length() > 1000) {
                 errors.put("reason", "at most 1000 characters");
             }
-            if (!errors.isEmpty()) {
-                return Mono.just(invalid(form, errors));
-            }
             NewRelease request = new NewRelease(form.application(), form.environment(), form.version(), null,
                     form.commitSha(), config);
+            if (!errors.isEmpty()) {
+                // The engine's findings about the other fields too, so one submit shows every mistake.
+                fieldMessages(service.problems(request, form.reason())).forEach(errors::putIfAbsent);
+                return Mono.just(invalid(form, errors));
+            }
             return service.create(request, user.actor(), form.reason(), IdempotencyKeyField.valid(form.idempotencyKey()))
                     .map(created -> Rendering.redirectTo("/releases/" + created.release().id()).build())
                     .onErrorResume(ReleaseProblem.class, p -> {
-                        Map<String, String> problems = new LinkedHashMap<>();
-                        p.fields().forEach(f -> {
-                            boolean isConfig = f.field().startsWith("config.");
-                            problems.merge(isConfig ? "config" : f.field(),
-                                    isConfig ? f.field().substring(7) + ": " + f.message() : f.message(),
-                                    (a, b) -> a + "; " + b);
-                        });
+                        Map<String, String> problems = fieldMessages(p.fields());
                         if (problems.isEmpty()) {
                             problems.put("form", p.title() + ": " + p.getMessage());
                         }
@@ -86,6 +82,17 @@ public class StartReleaseController {
                                 form.commitSha(), form.config(), form.reason(), IdempotencyKeyField.fresh()), problems));
                     });
         });
+    }
+
+    /** One message per form field; the engine names configuration entries "config.KEY". */
+    private static Map<String, String> fieldMessages(List<ReleaseProblem.FieldProblem> fields) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        fields.forEach(f -> {
+            boolean isConfig = f.field().startsWith("config.");
+            problems.merge(isConfig ? "config" : f.field(),
+                    isConfig ? f.field().substring(7) + ": " + f.message() : f.message(), (a, b) -> a + "; " + b);
+        });
+        return problems;
     }
 
     private Rendering invalid(Form form, Map<String, String> errors) {
@@ -119,11 +126,11 @@ public class StartReleaseController {
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                errors.put("config", "line " + (i + 1) + ": expected KEY=VALUE");
-                return Map.of();
+                errors.merge("config", "line " + (i + 1) + ": expected KEY=VALUE", (x, y) -> x + "; " + y);
+                continue;
             }
             config.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
         }
-        return config;
+        return errors.containsKey("config") ? Map.of() : config;
     }
 }

@@ -42,7 +42,10 @@ import org.springframework.test.context.ActiveProfiles;
     "rollgate.applications.web-e.image=example/web-e",
     "rollgate.applications.web-f.image=example/web-f",
     "rollgate.applications.web-g.image=example/web-g",
-    "rollgate.applications.path-a.image=example/path-a"})
+    "rollgate.applications.path-a.image=example/path-a",
+    "rollgate.applications.web-h.image=example/web-h",
+    "rollgate.applications.web-i.image=example/web-i",
+    "rollgate.applications.web-j.image=example/web-j"})
 @ActiveProfiles("enginetest")
 @AutoConfigureWebTestClient
 @Import({ScriptedAdapters.class, CleanDatabase.class})

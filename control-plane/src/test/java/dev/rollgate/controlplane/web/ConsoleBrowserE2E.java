@@ -162,6 +162,18 @@ class ConsoleBrowserE2E {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> text("#weight").equals("60 %"));
         assertSamePage();
+        assertThat(text("#time-left")).matches("\\d+(m \\d{2})?s|\\d+h \\d{2}m");
+        // Both series drawn, in the same order on every page, every legend entry named.
+        await().atMost(Duration.ofSeconds(30)).until(() -> text("#charts figure[data-gate=error-rate] .u-legend")
+                .contains("stable"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
+                + "'#charts figure')).map(function (f) { return f.getAttribute('data-gate'); }).join(',');"))
+                .isEqualTo("error-rate,p99-latency");
+        assertThat(((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
+                + "'#charts .u-legend .u-label')).filter(function (l) { return !l.textContent.trim(); }).length;"))
+                .isEqualTo(0L);
+        String xAxis = text("#charts figure[data-gate=error-rate]");
+        assertThat(xAxis).doesNotContainPattern("20(2[7-9]|3\\d)");
         screenshot("release-detail-progressing");
 
         find("#command-rollback").click();
@@ -188,8 +200,18 @@ class ConsoleBrowserE2E {
         // Half its requests fail: the smoke check usually catches it before traffic moves, the error-rate gate if not.
         assertThat(text("#live")).containsAnyOf("SMOKE_FAILED", "GATE_FAILED").contains("ROLLBACK_STARTED");
         screenshot("release-detail-gate-rollback");
+        assertThat(text("#config")).contains("VIDEOAPI_FAULTS_ERROR_RATE").contains("0.5");
+        assertThat(text("#charts")).doesNotContain("No measurements yet.");
 
         browser.get(base + "/audit?channel=system");
         assertThat(text("table.audit")).contains("ROLLBACK_STARTED").contains("1.2.0");
+
+        // A 100 KB unbroken reason (stored before reasons were capped) wraps inside its cell.
+        context.getBean(org.springframework.r2dbc.core.DatabaseClient.class).sql("insert into audit_log (at,"
+                        + " actor_kind, actor, action, outcome, reason) values (now(), 'API', 'token:e2e', 'PROMOTE',"
+                        + " 'REFUSED', :reason)").bind("reason", "w".repeat(100_000)).then().block();
+        browser.get(base + "/audit?actor=token:e2e");
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth;")).isEqualTo(true);
     }
 }

@@ -42,6 +42,10 @@ class ConsolePagesTests {
     ReleaseRepository releases;
     @Autowired
     EventRepository events;
+    @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+    @Autowired
+    dev.rollgate.controlplane.release.persistence.MeasurementRepository measurements;
 
     ReleaseDriver driver;
     ConsoleSession manager;
@@ -62,7 +66,19 @@ class ConsolePagesTests {
                         "not a version!", "config", "LOUD=1\nno equals sign", "idempotencyKey", "console:" + UUID.randomUUID()),
                 true, false)
                 .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
-        assertThat(page).contains("id=\"error-config\"").contains("line 2: expected KEY=VALUE");
+        assertThat(page).contains("id=\"error-config\"").contains("line 2: expected KEY=VALUE")
+                .contains("id=\"error-version\"");
+        // Every mistake of one submit at once: an unknown application and environment, a bad version, two bad lines.
+        page = manager.post("/releases", form("application", "no-such-app", "environment", "nowhere", "version",
+                        "bad version", "config", "A=1\nfirst bad\nsecond bad"), true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-application\"").contains("unknown application")
+                .contains("id=\"error-environment\"").contains("unknown environment")
+                .contains("id=\"error-version\"").contains("line 2: expected KEY=VALUE; line 3: expected KEY=VALUE");
+        page = manager.post("/releases", form("application", "no-such-app", "environment", "qa", "version",
+                        "bad version"), true, false)
+                .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"error-application\"").contains("id=\"error-version\"");
 
         page = manager.post("/releases", form("application", "web-a", "environment", "nowhere", "version", "bad version",
                         "config", "lower=1"), true, false)
@@ -80,10 +96,10 @@ class ConsolePagesTests {
     void startsAReleaseFromTheFormOnceEvenWhenSubmittedTwice() {
         String key = "console:" + UUID.randomUUID();
         var first = manager.post("/releases", form("application", "web-b", "environment", "qa", "version", "b-1.0.0",
-                        "config", "FEATURE_X=on", "reason", "first of web-b", "idempotencyKey", key), true, false)
+                        "config", "FEATURE_X=on\nDB_PASSWORD=hunter2", "reason", "first of web-b", "idempotencyKey", key), true, false)
                 .expectStatus().isSeeOther().expectBody().returnResult().getResponseHeaders().getLocation();
         var second = manager.post("/releases", form("application", "web-b", "environment", "qa", "version", "b-1.0.0",
-                        "config", "FEATURE_X=on", "reason", "first of web-b", "idempotencyKey", key), true, false)
+                        "config", "FEATURE_X=on\nDB_PASSWORD=hunter2", "reason", "first of web-b", "idempotencyKey", key), true, false)
                 .expectStatus().isSeeOther().expectBody().returnResult().getResponseHeaders().getLocation();
         assertThat(second).isEqualTo(first);
         assertThat(count("web-b")).isEqualTo(1);
@@ -93,6 +109,8 @@ class ConsolePagesTests {
         assertThat(release.candidate().config()).containsEntry("FEATURE_X", "on");
         String detail = manager.get(first.getPath());
         assertThat(detail).contains("b-1.0.0").contains("manny").contains("console");
+        assertThat(detail).contains("id=\"config\"").contains("<bdi>FEATURE_X</bdi>").contains("<bdi>on</bdi>")
+                .contains("<bdi>DB_PASSWORD</bdi></td><td><bdi>***</bdi>").doesNotContain("hunter2");
     }
 
     @Test
@@ -105,6 +123,12 @@ class ConsolePagesTests {
                         true, false)
                 .expectStatus().isEqualTo(422).expectBody(String.class).returnResult().getResponseBody();
         assertThat(page).contains("Release already active").contains("c-1.1.0");
+        String paused = manager.get("/releases/" + second.id());
+        assertThat(paused).contains("id=\"time-left\">paused<").contains("id=\"pause-reason\"><bdi>");
+        var latest = ReleaseDetails.latestPerGate(measurements.list(second.id(), 40).collectList().block());
+        assertThat(latest).isNotEmpty();
+        assertThat(manager.get("/fragments/cell/web-c/qa")).contains("class=\"time-left\">paused<")
+                .contains(">gates " + OverviewController.worst(latest) + "<");
         assertThat(count("web-c")).isEqualTo(2);
     }
 
@@ -148,7 +172,7 @@ class ConsolePagesTests {
         driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
 
         assertThat(manager.get("/releases/" + r.id())).contains("id=\"analysis\"")
-                .contains("skipped: promoted by hand");
+                .contains("skipped: promoted by hand</span> by <bdi id=\"promoted-by\">api:token:tester</bdi>");
         assertThat(manager.get("/history?application=web-g")).containsOnlyOnce(">promoted by hand</span>");
     }
 
@@ -196,5 +220,76 @@ class ConsolePagesTests {
                 null, null).block().release();
         driver.awaitSettled(prod.id(), ReleaseState.SUCCEEDED);
         assertThat(manager.get("/")).doesNotContain("release pa-1.1.0 from staging to production");
+    }
+
+    @Test
+    void isolatesUserTextSoItCannotReorderThePageNorWidenTheAuditLog() {
+        // The engine refuses bidirectional overrides and escapes what it audits; rows written before that (or
+        // by hand) still hold them, and the page must not let them reorder what it shows.
+        String rlo = "invoice\u202Eexe.txt";
+        Release r = driver.start("web-h", "qa", "h-1.0.0");
+        driver.awaitSettled(r.id(), ReleaseState.SUCCEEDED);
+        db.sql("insert into audit_log (at, actor_kind, actor, action, outcome, application, environment, release_id,"
+                        + " reason, detail, address) values (now(), 'SLACK', :who, 'PROMOTE', 'REFUSED', 'web-h', 'qa',"
+                        + " :id, :reason, :detail, '127.0.0.1')")
+                .bind("who", rlo).bind("id", r.id()).bind("reason", rlo).bind("detail", "y".repeat(100_000))
+                .then().block();
+        db.sql("insert into release_events (release_id, seq, type, actor_kind, actor, reason, data, at)"
+                        + " values (:id, 999, 'PAUSED', 'SLACK', :who, :reason, '{}'::jsonb, now())")
+                .bind("id", r.id()).bind("who", rlo).bind("reason", rlo).then().block();
+
+        String audit = manager.get("/audit?application=web-h");
+        assertThat(audit).contains("<td><bdi>" + rlo + "</bdi></td>").contains("<td class=\"reason\"><bdi>" + rlo)
+                .contains("<td class=\"detail\"><bdi>yyyy");
+        assertThat(manager.get("/releases/" + r.id())).contains("<td><bdi>slack:" + rlo + "</bdi></td>")
+                .contains("<td class=\"reason\"><bdi>" + rlo + "</bdi></td>");
+        String css = http.get().uri("/css/console.css").exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult().getResponseBody();
+        assertThat(css).containsPattern("table\\.audit td[^{]*\\{[^}]*overflow-wrap: anywhere")
+                .containsPattern("table\\.audit td\\.reason[^{]*\\{[^}]*max-width");
+    }
+
+    @Test
+    void historyShowsDurationOutcomeAndWhichReleasesWereBootstrapOrFastPath() {
+        Release boot = service.bootstrap("web-i", "qa", "i-1.0.0").block().release();
+        driver.awaitSettled(boot.id(), ReleaseState.SUCCEEDED);
+        Release normal = driver.establish("web-i", "qa", "i-1.1.0");
+        Release back = service.fastRollback("web-i", "qa", boot.id(), ReleaseDriver.TESTER, "back to the bundle",
+                null).block().release();
+        driver.awaitSettled(back.id(), ReleaseState.SUCCEEDED);
+
+        assertThat(manager.get("/releases/" + boot.id())).contains("none (bootstrap)");
+        assertThat(manager.get("/releases/" + back.id())).contains("none (fast-path rollback)");
+        String page = manager.get("/history?application=web-i");
+        assertThat(page).contains("<th>Duration</th><th>Outcome</th>")
+                .containsOnlyOnce(">bootstrap</span>").containsOnlyOnce(">fast-path rollback</span>")
+                .containsPattern("<td class=\"duration\">\\d+s</td>");
+        var normalEvents = driver.events(normal.id());
+        String lastReason = normalEvents.get(normalEvents.size() - 1).reason();
+        assertThat(lastReason).isNotBlank();
+        assertThat(page).contains("<td class=\"reason\"><bdi>" + lastReason + "</bdi></td>");
+    }
+
+    @Test
+    void servesAFaviconWithoutLoginAndLinksItFromEveryPage() {
+        http.get().uri("/favicon.svg").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("image/svg+xml")
+                .expectBody(String.class).value(svg -> assertThat(svg).startsWith("<svg").contains("</svg>"));
+        byte[] ico = http.get().uri("/favicon.ico").exchange().expectStatus().isOk().expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        // ICONDIR: reserved 0, type 1 (icon), then the image count.
+        assertThat(ico).startsWith(0, 0, 1, 0, 1, 0);
+        assertThat(manager.get("/history")).contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">");
+    }
+
+    @Test
+    void chartsMeasureStableBesideTheCandidateAndAFinishedReleaseKeepsItsReadings() {
+        driver.establish("web-j", "qa", "j-1.0.0");
+        Release r = driver.establish("web-j", "qa", "j-1.1.0");
+        String json = manager.get("/releases/" + r.id() + "/chart-data");
+        assertThat(json).contains("\"error-rate\"").contains("\"role\":\"candidate\"")
+                .contains("\"role\":\"stable\"");
+        assertThat(manager.get("/releases/" + r.id())).doesNotContain("id=\"no-measurements\"")
+                .containsPattern("<td>error-rate</td>\\s*<td>stable</td>");
     }
 }

@@ -118,4 +118,43 @@ class ReleaseDetailsTests {
         assertThat(ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 1, 25), List.of(), List.of(), false,
                 false).blueGreen()).isFalse();
     }
+
+    @Test
+    void masksValuesOfSecretLookingKeysInTheConfiguration() {
+        Release r = canary(ReleaseState.PROGRESSING, null, 1, 25);
+        Release withConfig = new Release(r.id(), r.application(), r.environment(), new Revision("1.1.0", null,
+                Map.of("FEATURE_X", "on", "db_password", "hunter2", "ApiToken", "t0k", "CLIENT_SECRET", "s",
+                        "SIGNING_KEY", "k")), r.previous(), null, r.plan(), r.placement(), r.state(), null, 1, 25,
+                T0, T0, 0, 0, false, false, r.startedBy(), T0, 0);
+        assertThat(ReleaseDetails.of(withConfig, List.of(), List.of(), false, false).config()).containsExactly(
+                Map.entry("ApiToken", "***"), Map.entry("CLIENT_SECRET", "***"), Map.entry("FEATURE_X", "on"),
+                Map.entry("SIGNING_KEY", "***"), Map.entry("db_password", "***"));
+    }
+
+    @Test
+    void showsTimeLeftInTheStepAndWhyAPausedReleaseWaits() {
+        Release progressing = canary(ReleaseState.PROGRESSING, null, 1, 25);
+        assertThat(ReleaseDetails.of(progressing, List.of(), List.of(), false, false, T0.plusSeconds(12)).timeLeft())
+                .isEqualTo("18s");
+        assertThat(ReleaseDetails.of(progressing, List.of(), List.of(), false, false, T0.plusSeconds(99)).timeLeft())
+                .isEqualTo("0s");
+        assertThat(ReleaseDetails.of(progressing, List.of(), List.of(), false, false, T0).pauseReason()).isNull();
+
+        Release paused = canary(ReleaseState.PAUSED, ReleaseState.PROGRESSING, 1, 25);
+        var events = List.of(
+                stored(1, dev.rollgate.controlplane.release.ReleaseEvent.Type.PAUSED, "first pause"),
+                stored(2, dev.rollgate.controlplane.release.ReleaseEvent.Type.RESUMED, "go on"),
+                stored(3, dev.rollgate.controlplane.release.ReleaseEvent.Type.PAUSED, "gate inconclusive too long"));
+        ReleaseDetails d = ReleaseDetails.of(paused, events, List.of(), false, false, T0.plusSeconds(5));
+        assertThat(d.timeLeft()).isEqualTo("paused");
+        assertThat(d.pauseReason()).isEqualTo("gate inconclusive too long");
+        assertThat(ReleaseDetails.of(canary(ReleaseState.SUCCEEDED, null, 2, 100), events, List.of(), false, false,
+                T0).timeLeft()).isNull();
+    }
+
+    private static dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent stored(int seq,
+            dev.rollgate.controlplane.release.ReleaseEvent.Type type, String reason) {
+        return new dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent(seq,
+                new dev.rollgate.controlplane.release.ReleaseEvent(type, Actor.SYSTEM, reason, Map.of(), T0));
+    }
 }

@@ -65,6 +65,21 @@ public class EventRepository {
                 .all();
     }
 
+    /** The reason of each release's latest event (the history's outcome column); releases without one are left out. */
+    public Mono<java.util.Map<UUID, String>> lastReasons(java.util.Collection<UUID> releaseIds) {
+        if (releaseIds.isEmpty()) {
+            return Mono.just(java.util.Map.of());
+        }
+        return db.sql("select distinct on (release_id) release_id, reason from release_events"
+                        + " where release_id = any(:ids) order by release_id, seq desc")
+                .bind("ids", releaseIds.toArray(new UUID[0]))
+                .map(row -> java.util.Map.entry(row.get("release_id", UUID.class),
+                        java.util.Optional.ofNullable(row.get("reason", String.class))))
+                .all()
+                .filter(e -> e.getValue().isPresent())
+                .collectMap(java.util.Map.Entry::getKey, e -> e.getValue().get());
+    }
+
     public record StoredEvent(int seq, ReleaseEvent event) {
     }
 }

@@ -91,7 +91,8 @@ public class ConsoleSecurityConfiguration {
         loggedOut.setLogoutSuccessUrl(URI.create("/login?logout"));
         http
                 .authorizeExchange(auth -> auth
-                        .pathMatchers("/login", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
+                        .pathMatchers("/login", "/webjars/**", "/css/**", "/js/**", "/favicon.ico", "/favicon.svg")
+                        .permitAll()
                         .pathMatchers("/tokens", "/tokens/**").hasRole(Role.ADMIN.name())
                         .pathMatchers("/releases/new", "/releases/*/confirm/**").hasRole(Role.RELEASE_MANAGER.name())
                         .pathMatchers(HttpMethod.GET, "/**").hasRole(Role.VIEWER.name())
