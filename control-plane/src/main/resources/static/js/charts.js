@@ -51,6 +51,13 @@
     charts[name] = { plot: plot, key: key, figure: figure };
   }
 
+  var ACTIVE = ['PENDING', 'DEPLOYING', 'PROGRESSING', 'PAUSED', 'PROMOTING', 'ROLLING_BACK'];
+  // The live section re-renders the state as it changes; the attribute is only how the page was first served.
+  function active() {
+    var state = document.getElementById('state');
+    return state ? ACTIVE.indexOf(state.textContent.trim()) >= 0 : root.getAttribute('data-active') === 'true';
+  }
+
   function refresh() {
     fetch(url, { headers: { 'Accept': 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -59,16 +66,23 @@
         // The server sends the gates in one fixed order, so every release's page lays them out alike.
         Object.keys(body.gates).forEach(function (name) { draw(name, body.gates[name]); });
         var empty = root.querySelector('p.muted');
-        if (Object.keys(body.gates).length === 0 && !empty) {
-          var p = document.createElement('p'); p.className = 'muted';
-          p.textContent = root.getAttribute('data-active') === 'true' ? 'No measurements yet.'
-            : 'No measurements were taken for this release.';
-          root.appendChild(p);
-        } else if (Object.keys(body.gates).length > 0 && empty) {
+        if (Object.keys(body.gates).length === 0) {
+          if (!empty) {
+            empty = document.createElement('p'); empty.className = 'muted';
+            root.appendChild(empty);
+          }
+          empty.textContent = active() ? 'No measurements yet.' : 'No measurements were taken for this release.';
+        } else if (empty) {
           empty.remove();
         }
       });
   }
   refresh();
-  if (root.getAttribute('data-active') === 'true') { setInterval(refresh, 5000); }
+  if (root.getAttribute('data-active') === 'true') {
+    // Once more after the release ends, so its last readings (or their absence) are what the page says.
+    var timer = setInterval(function () {
+      if (!active()) { clearInterval(timer); }
+      refresh();
+    }, 5000);
+  }
 })();

@@ -168,7 +168,7 @@ class ConsoleBrowserE2E {
                 .contains("stable"));
         assertThat(((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
                 + "'#charts figure')).map(function (f) { return f.getAttribute('data-gate'); }).join(',');"))
-                .isEqualTo("error-rate,p99-latency");
+                .isEqualTo("error-rate,p99-latency,health");
         assertThat(((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
                 + "'#charts .u-legend .u-label')).filter(function (l) { return !l.textContent.trim(); }).length;"))
                 .isEqualTo(0L);
@@ -201,7 +201,8 @@ class ConsoleBrowserE2E {
         assertThat(text("#live")).containsAnyOf("SMOKE_FAILED", "GATE_FAILED").contains("ROLLBACK_STARTED");
         screenshot("release-detail-gate-rollback");
         assertThat(text("#config")).contains("VIDEOAPI_FAULTS_ERROR_RATE").contains("0.5");
-        assertThat(text("#charts")).doesNotContain("No measurements yet.");
+        // Ended: either its readings are drawn or the page says none were taken — never "yet".
+        await().atMost(Duration.ofSeconds(15)).until(() -> !text("#charts").contains("No measurements yet."));
 
         browser.get(base + "/audit?channel=system");
         assertThat(text("table.audit")).contains("ROLLBACK_STARTED").contains("1.2.0");
