@@ -1,7 +1,9 @@
 package dev.rollgate.controlplane.platform.kubernetes;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -15,6 +17,9 @@ import dev.rollgate.controlplane.release.port.AdapterException;
 import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.port.Workloads;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -32,11 +37,15 @@ import reactor.core.scheduler.Schedulers;
 public class KubernetesWorkloads implements Workloads, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesWorkloads.class);
+    /** Waiting reasons that do not resolve by waiting longer. */
+    private static final Set<String> POD_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
+            "CrashLoopBackOff", "CreateContainerConfigError");
 
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final Function<String, String> applicationImage;
     private final Map<String, SharedIndexInformer<Deployment>> informers = new ConcurrentHashMap<>();
+    private final Map<String, SharedIndexInformer<Pod>> podInformers = new ConcurrentHashMap<>();
 
     /** @param applicationImage the image repository of an application by name, or null when it has none */
     public KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
@@ -114,12 +123,21 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
     public Mono<TrackStatus> status(Target target, Track track) {
         return Mono.fromCallable(() -> {
             SharedIndexInformer<Deployment> informer = informer(target.namespace());
-            if (!informer.isWatching()) {
+            SharedIndexInformer<Pod> pods = podInformer(target.namespace());
+            if (!informer.isWatching() || !pods.isWatching()) {
                 // A cache that stopped watching would answer with old state, which the port forbids.
-                throw AdapterException.transientError("not watching deployments in " + target.namespace());
+                throw AdapterException.transientError("not watching deployments or pods in " + target.namespace());
             }
             Deployment d = informer.getStore().getByKey(target.namespace() + "/" + DeploymentSpec.name(target, track));
-            return d == null ? TrackStatus.absent() : toStatus(d);
+            if (d == null) {
+                return TrackStatus.absent();
+            }
+            Map<String, String> selector = DeploymentSpec.selector(target, track);
+            List<Pod> trackPods = pods.getStore().list().stream()
+                    .filter(p -> p.getMetadata().getLabels() != null
+                            && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                    .toList();
+            return toStatus(d, trackPods);
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "status of " + DeploymentSpec.name(target, track)));
     }
@@ -130,7 +148,14 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
                 .withLabel(DeploymentSpec.RELEASE_LABEL).inform());
     }
 
-    static TrackStatus toStatus(Deployment d) {
+    /** Pods carry the template's labels, so the same selection finds every track's pods. */
+    private SharedIndexInformer<Pod> podInformer(String namespace) {
+        return podInformers.computeIfAbsent(namespace, ns -> client.pods().inNamespace(ns)
+                .withLabel(DeploymentSpec.RELEASE_LABEL).inform());
+    }
+
+    /** @param pods the track's pods, of any revision */
+    static TrackStatus toStatus(Deployment d, List<Pod> pods) {
         DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
         Long generation = d.getMetadata().getGeneration();
         Long observed = s.getObservedGeneration();
@@ -141,6 +166,9 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
         int available = updated == n(s.getReplicas()) ? n(s.getAvailableReplicas()) : 0;
         // A condition from before the controller saw the latest spec belongs to the previous revision.
         TrackStatus.Failure failure = caughtUp ? failure(s) : null;
+        if (failure == null && caughtUp) {
+            failure = podFailure(pods, annotation(d));
+        }
         String version = d.getMetadata().getLabels() == null ? null : d.getMetadata().getLabels().get("version");
         String message = caughtUp
                 ? "%d of %d updated, %d ready, %d available".formatted(updated, desired, n(s.getReadyReplicas()), available)
@@ -164,6 +192,28 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
         return null;
     }
 
+    /**
+     * The controller reports a crash loop or an unpullable image only after the progress deadline; the pods say
+     * so at once. Only pods of the current revision count: an old pod's trouble is not the new rollout's.
+     */
+    private static TrackStatus.Failure podFailure(List<Pod> pods, String revision) {
+        for (Pod pod : pods) {
+            Map<String, String> a = pod.getMetadata().getAnnotations();
+            if (revision == null || a == null || !revision.equals(a.get(DeploymentSpec.REVISION_ANNOTATION))
+                    || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                continue;
+            }
+            for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
+                ContainerStateWaiting waiting = c.getState() == null ? null : c.getState().getWaiting();
+                if (waiting != null && POD_FAILURES.contains(waiting.getReason())) {
+                    return new TrackStatus.Failure(waiting.getReason(),
+                            pod.getMetadata().getName() + ": " + waiting.getMessage());
+                }
+            }
+        }
+        return null;
+    }
+
     private static String annotation(Deployment d) {
         Map<String, String> a = d.getMetadata().getAnnotations();
         return a == null ? null : a.get(DeploymentSpec.REVISION_ANNOTATION);
@@ -177,5 +227,7 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
     public void close() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
+        podInformers.values().forEach(SharedIndexInformer::close);
+        podInformers.clear();
     }
 }

@@ -19,6 +19,8 @@ import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
 import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.port.TrackStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -198,6 +200,43 @@ class KubernetesWorkloadsTests {
             assertThat(s.failed()).isTrue();
             assertThat(s.failure().reason()).isEqualTo("ProgressDeadlineExceeded");
         });
+    }
+
+    @Test
+    void aPodOfTheCurrentRevisionThatCannotPullItsImageFailsTheTrackAtOnce() {
+        workloads.apply(target, Track.CANARY, V1).block();
+        setStatus(Track.CANARY, generationOf(Track.CANARY), 1, 1, 0, 0);
+        createPod("old", Track.CANARY, "0123456789abcdef", "CrashLoopBackOff");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(workloads.status(target, Track.CANARY).block().caughtUp()).isTrue());
+        assertThat(workloads.status(target, Track.CANARY).block().failure())
+                .as("an old revision's crash loop is not this rollout's").isNull();
+
+        createPod("new", Track.CANARY, V1.digest(), "ImagePullBackOff");
+        createPod("stable", Track.STABLE, V1.digest(), "CrashLoopBackOff");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TrackStatus s = workloads.status(target, Track.CANARY).block();
+            assertThat(s.failed()).isTrue();
+            assertThat(s.failure().reason()).isEqualTo("ImagePullBackOff");
+            assertThat(s.failure().message()).startsWith("video-api-canary-new: ");
+        });
+    }
+
+    private void createPod(String suffix, Track track, String revision, String waitingReason) {
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName("video-api-" + track.id() + "-" + suffix).withNamespace(target.namespace())
+                    .withLabels(Map.of("app", "video-api", "track", track.id(), "rollgate.dev/release", "staging"))
+                    .withAnnotations(Map.of("rollgate.dev/revision", revision))
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("video-api").withImage("img").endContainer().endSpec()
+                .withNewStatus().addNewContainerStatus().withName("video-api")
+                    .withNewState().withNewWaiting().withReason(waitingReason).withMessage("from the test")
+                    .endWaiting().endState()
+                .endContainerStatus().endStatus()
+                .build();
+        client.pods().inNamespace(target.namespace()).resource(pod).create();
     }
 
     private long generationOf(Track track) {
