@@ -1,0 +1,50 @@
+package dev.rollgate.controlplane.platform.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.port.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+class KubernetesConfigurationTests {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(KubernetesProperties.class)
+    static class Properties {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(Properties.class, KubernetesConfiguration.class)
+            // Building a fabric8 client contacts no cluster, so the enabled case needs none either.
+            .withBean(Policies.class, () -> mock(Policies.class));
+
+    @Test
+    void withoutTheSwitchNoClusterClientExists() {
+        runner.run(ctx -> {
+            assertThat(ctx).doesNotHaveBean(KubernetesClient.class);
+            assertThat(ctx).doesNotHaveBean(Workloads.class);
+        });
+    }
+
+    @Test
+    void theSwitchAddsTheKubernetesPlatformWithItsSettings() {
+        runner.withPropertyValues("rollgate.kubernetes.enabled=true", "rollgate.kubernetes.replicas=3",
+                "rollgate.kubernetes.database-secret=pg", "rollgate.kubernetes.resources.memory-limit=2Gi")
+                .run(ctx -> {
+                    assertThat(ctx).hasSingleBean(KubernetesClient.class);
+                    assertThat(ctx.getBean(Workloads.class).platform()).isEqualTo("kubernetes");
+                    KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
+                    assertThat(p.replicas()).isEqualTo(3);
+                    assertThat(p.databaseSecret()).isEqualTo("pg");
+                    assertThat(p.jwtSecret()).isEqualTo("jwt-secret");
+                    assertThat(p.resources().memoryLimit()).isEqualTo("2Gi");
+                    assertThat(p.resources().cpuRequest()).isEqualTo("500m");
+                });
+    }
+}

@@ -1,0 +1,254 @@
+package dev.rollgate.controlplane.platform.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.rollgate.controlplane.release.Revision;
+import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.port.Target;
+import dev.rollgate.controlplane.release.port.TrackStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/** Against fabric8's mock API server in CRUD mode: it stores objects but runs no controller, so tests set status. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesWorkloadsTests {
+
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+
+    private static final Revision V1 = new Revision("1.2.0", null, Map.of("LOG_LEVEL", "info"));
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    // One instance and a namespace per test: the mock server can block its event loop when a watch closes
+    // (WatchEventsListener.onClosed), so informers are closed once, after all tests.
+    private static KubernetesWorkloads workloads;
+    private Target target;
+
+    @BeforeAll
+    static void startWorkloads() {
+        workloads = new KubernetesWorkloads(client, KubernetesProperties.defaults(), app -> "ghcr.io/acme/" + app);
+    }
+
+    @AfterAll
+    static void closeWorkloads() {
+        workloads.close();
+    }
+
+    @BeforeEach
+    void setUp() throws InterruptedException {
+        target = new Target("video-api", "staging", "video-staging-" + NAMESPACES.incrementAndGet());
+        requests();
+    }
+
+    private Deployment stored(Track track) {
+        return client.apps().deployments().inNamespace(target.namespace()).withName("video-api-" + track.id()).get();
+    }
+
+    /** The requests since the last call, as "METHOD path"; draining the mock server's record of them. */
+    private static List<String> requests() throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
+            seen.add(r.getMethod() + " " + r.getPath());
+        }
+        return seen;
+    }
+
+    private static List<String> writes() throws InterruptedException {
+        return requests().stream().filter(r -> !r.startsWith("GET ")).toList();
+    }
+
+    @Test
+    void applyCreatesTheDeploymentAsDesired() throws InterruptedException {
+        workloads.apply(target, Track.CANARY, V1).block();
+
+        Deployment d = stored(Track.CANARY);
+        Deployment desired = DeploymentSpec.desired(target, Track.CANARY, V1, "ghcr.io/acme/video-api",
+                KubernetesProperties.defaults());
+        assertThat(d.getSpec().getTemplate()).isEqualTo(desired.getSpec().getTemplate());
+        assertThat(d.getMetadata().getAnnotations()).containsEntry("rollgate.dev/revision", V1.digest());
+        assertThat(writes()).containsExactly("POST /apis/apps/v1/namespaces/" + target.namespace() + "/deployments");
+    }
+
+    @Test
+    void applyingTheSameRevisionAgainWritesNothing() throws InterruptedException {
+        workloads.apply(target, Track.STABLE, V1).block();
+        requests();
+
+        workloads.apply(target, Track.STABLE, V1).block();
+
+        List<String> after = requests();
+        assertThat(after).isNotEmpty().allMatch(r -> r.startsWith("GET "));
+    }
+
+    @Test
+    void aConfigOnlyChangeUpdatesTheDeployment() throws InterruptedException {
+        workloads.apply(target, Track.STABLE, V1).block();
+        String before = stored(Track.STABLE).getMetadata().getResourceVersion();
+        requests();
+        Revision v1Debug = new Revision("1.2.0", null, Map.of("LOG_LEVEL", "debug"));
+
+        workloads.apply(target, Track.STABLE, v1Debug).block();
+
+        assertThat(writes()).containsExactly("PUT /apis/apps/v1/namespaces/" + target.namespace() + "/deployments/video-api-stable");
+        Deployment d = stored(Track.STABLE);
+        assertThat(d.getMetadata().getResourceVersion()).isNotEqualTo(before);
+        assertThat(d.getMetadata().getAnnotations()).containsEntry("rollgate.dev/revision", v1Debug.digest());
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0).getValue())
+                .isEqualTo("debug");
+    }
+
+    @Test
+    void scaleToZeroSetsNoReplicasAndWritesNothingTheSecondTime() throws InterruptedException {
+        workloads.apply(target, Track.CANARY, V1).block();
+        requests();
+
+        workloads.scaleToZero(target, Track.CANARY).block();
+        assertThat(writes()).hasSize(1);
+        assertThat(stored(Track.CANARY).getSpec().getReplicas()).isZero();
+
+        workloads.scaleToZero(target, Track.CANARY).block();
+        workloads.scaleToZero(target, Track.STABLE).block();
+        assertThat(writes()).isEmpty();
+
+        workloads.apply(target, Track.CANARY, V1).block();
+        assertThat(stored(Track.CANARY).getSpec().getReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void anAbsentTrackIsAbsent() {
+        assertThat(workloads.status(target, Track.CANARY).block()).isEqualTo(TrackStatus.absent());
+    }
+
+    @Test
+    void statusReportsWhatTheControllerObserved() {
+        workloads.apply(target, Track.STABLE, V1).block();
+        long generation = generationOf(Track.STABLE);
+        setStatus(Track.STABLE, generation, 1, 1, 1, 1);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TrackStatus s = workloads.status(target, Track.STABLE).block();
+            assertThat(s.caughtUp()).isTrue();
+            assertThat(s.revision()).isEqualTo(V1.digest());
+            assertThat(s.version()).isEqualTo("1.2.0");
+            assertThat(s.serves(V1.digest())).isTrue();
+        });
+    }
+
+    @Test
+    void countsFromBeforeTheLatestGenerationAreNotCaughtUp() {
+        workloads.apply(target, Track.STABLE, V1).block();
+        setStatus(Track.STABLE, generationOf(Track.STABLE) - 1, 1, 1, 1, 1);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TrackStatus s = workloads.status(target, Track.STABLE).block();
+            assertThat(s.revision()).isEqualTo(V1.digest());
+            assertThat(s.desired()).isEqualTo(1);
+            assertThat(s.caughtUp()).isFalse();
+            assertThat(s.serves(V1.digest())).isFalse();
+        });
+    }
+
+    @Test
+    void oldPodsLeftMeanNothingIsAvailableOfTheNewRevision() {
+        workloads.apply(target, Track.STABLE, V1).block();
+        // Surge: 1 updated pod not ready yet beside the old one, which is still available.
+        setStatus(Track.STABLE, generationOf(Track.STABLE), 2, 1, 1, 1);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TrackStatus s = workloads.status(target, Track.STABLE).block();
+            assertThat(s.caughtUp()).isTrue();
+            assertThat(s.updated()).isEqualTo(1);
+            assertThat(s.ready()).isEqualTo(1);
+            assertThat(s.available()).isZero();
+        });
+    }
+
+    @Test
+    void aPassedProgressDeadlineIsAFailure() {
+        workloads.apply(target, Track.CANARY, V1).block();
+        Deployment d = stored(Track.CANARY);
+        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(0).withAvailableReplicas(0)
+                .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
+                        .withReason("ProgressDeadlineExceeded")
+                        .withMessage("ReplicaSet \"video-api-canary-5d\" has timed out progressing.").build())
+                .build());
+        client.apps().deployments().inNamespace(target.namespace()).resource(d).updateStatus();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TrackStatus s = workloads.status(target, Track.CANARY).block();
+            assertThat(s.failed()).isTrue();
+            assertThat(s.failure().reason()).isEqualTo("ProgressDeadlineExceeded");
+        });
+    }
+
+    @Test
+    void aPodOfTheCurrentRevisionThatCannotPullItsImageFailsTheTrackAtOnce() {
+        workloads.apply(target, Track.CANARY, V1).block();
+        setStatus(Track.CANARY, generationOf(Track.CANARY), 1, 1, 0, 0);
+        createPod("old", Track.CANARY, "0123456789abcdef", "CrashLoopBackOff");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(workloads.status(target, Track.CANARY).block().caughtUp()).isTrue());
+        assertThat(workloads.status(target, Track.CANARY).block().failure())
+                .as("an old revision's crash loop is not this rollout's").isNull();
+
+        createPod("new", Track.CANARY, V1.digest(), "ImagePullBackOff");
+        createPod("stable", Track.STABLE, V1.digest(), "CrashLoopBackOff");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TrackStatus s = workloads.status(target, Track.CANARY).block();
+            assertThat(s.failed()).isTrue();
+            assertThat(s.failure().reason()).isEqualTo("ImagePullBackOff");
+            assertThat(s.failure().message()).startsWith("video-api-canary-new: ");
+        });
+    }
+
+    private void createPod(String suffix, Track track, String revision, String waitingReason) {
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName("video-api-" + track.id() + "-" + suffix).withNamespace(target.namespace())
+                    .withLabels(Map.of("app", "video-api", "track", track.id(), "rollgate.dev/release", "staging"))
+                    .withAnnotations(Map.of("rollgate.dev/revision", revision))
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("video-api").withImage("img").endContainer().endSpec()
+                .withNewStatus().addNewContainerStatus().withName("video-api")
+                    .withNewState().withNewWaiting().withReason(waitingReason).withMessage("from the test")
+                    .endWaiting().endState()
+                .endContainerStatus().endStatus()
+                .build();
+        client.pods().inNamespace(target.namespace()).resource(pod).create();
+    }
+
+    private long generationOf(Track track) {
+        Long g = stored(track).getMetadata().getGeneration();
+        assertThat(g).as("the mock server keeps metadata.generation").isNotNull();
+        return g;
+    }
+
+    private void setStatus(Track track, long observedGeneration, int replicas, int updated, int ready, int available) {
+        Deployment d = stored(track);
+        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(observedGeneration).withReplicas(replicas)
+                .withUpdatedReplicas(updated).withReadyReplicas(ready).withAvailableReplicas(available).build());
+        client.apps().deployments().inNamespace(target.namespace()).resource(d).updateStatus();
+    }
+}
