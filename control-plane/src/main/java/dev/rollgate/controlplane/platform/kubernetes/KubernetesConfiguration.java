@@ -6,6 +6,8 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Policies;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -14,10 +16,18 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 @ConditionalOnProperty(name = "rollgate.kubernetes.enabled", havingValue = "true")
 public class KubernetesConfiguration {
 
-    /** From the usual sources: in-cluster service account, KUBECONFIG or ~/.kube/config. */
+    /**
+     * From the usual sources: in-cluster service account, KUBECONFIG or ~/.kube/config. Retries are the engine's
+     * (a transient error is retried next tick and counted), so the client's own 5xx backoff — up to ten tries —
+     * is cut to one, and a request gives up well inside a tick's budget.
+     */
     @Bean(destroyMethod = "close")
     KubernetesClient kubernetesClient() {
-        return new KubernetesClientBuilder().build();
+        Config config = new ConfigBuilder(Config.autoConfigure(null))
+                .withRequestRetryBackoffLimit(1)
+                .withRequestTimeout(5_000)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     @Bean(destroyMethod = "close")
