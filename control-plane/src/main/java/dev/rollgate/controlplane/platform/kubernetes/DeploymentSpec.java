@@ -95,7 +95,7 @@ public final class DeploymentSpec {
 
     private static Container container(Target target, Revision revision, String applicationImage,
                                        KubernetesProperties o) {
-        KubernetesProperties.Resources r = o.resources();
+        KubernetesProperties.Resources r = o.environment(target.environment()).resources();
         return new ContainerBuilder()
                 .withName(target.application())
                 .withImage(image(revision, applicationImage))

@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.release.port;
 
+import java.util.Optional;
+
 import dev.rollgate.controlplane.release.Weights;
 import reactor.core.publisher.Mono;
 
@@ -14,4 +16,9 @@ public interface TrafficRouter {
 
     /** The weights as the router observes them now, not as last written; an unreadable router is an error, never all-stable. */
     Mono<Weights> current(Target target);
+
+    /** What someone other than Rollgate changed in the route since Rollgate last wrote it (a GitOps sync, {@code kubectl edit}), said for people, or empty; read before {@link #route} puts it back. */
+    default Mono<Optional<String>> foreignChange(Target target) {
+        return Mono.just(Optional.empty());
+    }
 }

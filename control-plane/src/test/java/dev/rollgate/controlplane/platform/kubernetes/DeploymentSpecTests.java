@@ -108,8 +108,9 @@ class DeploymentSpecTests {
     @Test
     void rollsOneExtraPodAtATimeWithinTheGivenDeadlineAsNonRoot() {
         KubernetesProperties d = KubernetesProperties.defaults();
-        KubernetesProperties options = new KubernetesProperties(true, 3, Duration.ofSeconds(240), 3, "cfg",
-                "db", "url", "jwt", "key", d.resources());
+        KubernetesProperties options = new KubernetesProperties(true, null, null, 3, 1, false, Duration.ofSeconds(240),
+                3, "cfg", "db", "url", "jwt", "key", d.resources(), 80, KubernetesProperties.SmokeMode.IN_CLUSTER,
+                java.util.Map.of());
         Deployment dep = DeploymentSpec.desired(TARGET, Track.STABLE, REVISION, "img", options);
 
         assertThat(dep.getSpec().getReplicas()).isEqualTo(3);
