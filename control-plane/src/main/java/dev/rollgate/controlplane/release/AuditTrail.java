@@ -22,7 +22,7 @@ public class AuditTrail {
     /** Decisions the engine takes on its own that a person reading the audit log needs to see. */
     private static final Set<ReleaseEvent.Type> SYSTEM_DECISIONS = Set.of(ReleaseEvent.Type.ROLLBACK_STARTED,
             ReleaseEvent.Type.PAUSED, ReleaseEvent.Type.PROMOTING, ReleaseEvent.Type.ABORTED, ReleaseEvent.Type.FAILED,
-            ReleaseEvent.Type.CLEANUP_FAILED);
+            ReleaseEvent.Type.CLEANUP_FAILED, ReleaseEvent.Type.ROUTE_RESTORED);
 
     private final AuditRepository repository;
     private final Clock clock;

@@ -32,6 +32,14 @@ public record Decision(Release release, List<ReleaseEvent> events, List<Effect> 
         return new Decision(release, List.of(), List.of(), reason, true);
     }
 
+    /** The same decision with {@code event}, which was seen before it was taken, recorded first. */
+    public Decision withEvent(ReleaseEvent event) {
+        List<ReleaseEvent> all = new java.util.ArrayList<>(events.size() + 1);
+        all.add(event);
+        all.addAll(events);
+        return new Decision(release, all, effects, refusal, forbidden);
+    }
+
     public boolean refusedCommand() {
         return refusal != null;
     }

@@ -10,7 +10,9 @@ public record ReleaseEvent(Type type, Actor actor, String reason, Map<String, Ob
         CREATED, DEPLOYING, CANDIDATE_READY, SMOKE_PASSED, SMOKE_FAILED, STEP_ADVANCED, GATE_FAILED,
         PAUSED, RESUMED, PROMOTING, SUCCEEDED, ROLLBACK_STARTED, ROLLED_BACK, ABORTED, FAILED,
         /** An ended release could not retire its candidate; what is left needs a person. */
-        CLEANUP_FAILED
+        CLEANUP_FAILED,
+        /** Someone else changed the release's route (a GitOps sync, a hand edit); Rollgate put its own back. */
+        ROUTE_RESTORED
     }
 
     public ReleaseEvent {

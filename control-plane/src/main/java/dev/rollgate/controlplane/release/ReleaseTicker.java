@@ -47,6 +47,7 @@ public class ReleaseTicker {
     private final AuditTrail audit;
     private final Clock clock;
     private final Duration budget;
+    private static final Duration FOREIGN_CHANGE_TIMEOUT = Duration.ofSeconds(2);
 
     public ReleaseTicker(ReleaseRepository releases, MeasurementRepository measurements, LeaseRepository leases,
                          Policies policies, PlatformRegistry platforms, ObservationCollector collector,
@@ -103,22 +104,47 @@ public class ReleaseTicker {
                     .onErrorResume(EffectFailed.class, e -> cleanupFailed(r, e.error()))
                     .onErrorResume(TimeoutException.class, e -> cleanupFailed(r, timedOut("retiring the candidate")));
         }
-        Mono<Observation> observed = converge
-                .then(collector.observe(r, app, env, target, workloads, router, metrics))
-                .timeout(budget)
-                .onErrorResume(EffectFailed.class, e -> Mono.just(Observation.failed(clock.instant(), e.error())))
-                .onErrorResume(TimeoutException.class, e -> Mono.just(Observation.failed(clock.instant(),
-                        timedOut("converging and reading the platform"))));
-        return decide(r, observed, target, workloads, router);
+        return foreignChange(router, target).flatMap(foreign -> {
+            Mono<Observation> observed = converge
+                    .then(collector.observe(r, app, env, target, workloads, router, metrics))
+                    .timeout(budget)
+                    .onErrorResume(EffectFailed.class, e -> Mono.just(Observation.failed(clock.instant(), e.error())))
+                    .onErrorResume(TimeoutException.class, e -> Mono.just(Observation.failed(clock.instant(),
+                            timedOut("converging and reading the platform"))));
+            return decide(r, observed, target, workloads, router, foreign.map(this::routeRestored));
+        });
+    }
+
+    /**
+     * Read before converging, which puts Rollgate's route back: afterwards nothing shows it was changed. Only for
+     * the record, so a router that cannot tell is not a fault (converging reports a broken router).
+     */
+    private Mono<Optional<String>> foreignChange(TrafficRouter router, Target target) {
+        return Mono.defer(() -> router.foreignChange(target)).timeout(FOREIGN_CHANGE_TIMEOUT)
+                .defaultIfEmpty(Optional.empty())
+                .onErrorResume(e -> {
+                    log.debug("could not tell whether the route of {} was changed: {}", target.key(), e.toString());
+                    return Mono.just(Optional.empty());
+                });
+    }
+
+    private ReleaseEvent routeRestored(String change) {
+        return new ReleaseEvent(ReleaseEvent.Type.ROUTE_RESTORED, Actor.SYSTEM, change, Map.of(), clock.instant());
     }
 
     private Mono<Void> decide(Release r, Mono<Observation> observed, Target target, Workloads workloads,
                               TrafficRouter router) {
+        return decide(r, observed, target, workloads, router, Optional.empty());
+    }
+
+    private Mono<Void> decide(Release r, Mono<Observation> observed, Target target, Workloads workloads,
+                              TrafficRouter router, Optional<ReleaseEvent> noticed) {
         return observed.flatMap(observation -> {
-            Decision d = ReleaseMachine.observe(r, observation);
+            Decision decided = ReleaseMachine.observe(r, observation);
+            Decision d = noticed.map(decided::withEvent).orElse(decided);
             Mono<Void> record = measurements.record(r.id(), java.util.stream.Stream.concat(
                     observation.measurements().stream(), observation.baseline().stream()).toList());
-            if (d.release().equals(r)) {
+            if (d.release().equals(r) && d.events().isEmpty()) {
                 return record;
             }
             return record.then(releases.update(d.release(), d.events(),

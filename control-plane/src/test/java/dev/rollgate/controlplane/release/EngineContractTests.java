@@ -185,4 +185,28 @@ class EngineContractTests {
         assertThat(created).containsEntry("platform", "scripted").containsEntry("revision",
                 release.candidate().digest());
     }
+
+    @Test
+    void putsBackWeightsSomeoneElseChangedAndRecordsIt() {
+        world.scriptHealthy("da-1.0.0");
+        Release first = driver.start("drift-a", "slow-canary", "da-1.0.0");
+        driver.awaitState(first.id(), ReleaseState.PROGRESSING);
+        service.command(first.id(), new Command(Command.Type.PROMOTE, ReleaseDriver.TESTER, "first"), null).block();
+        driver.awaitSettled(first.id(), ReleaseState.SUCCEEDED);
+        world.scriptHealthy("da-1.1.0");
+        Release release = driver.start("drift-a", "slow-canary", "da-1.1.0");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(world.weights("drift-a/slow-canary"))
+                .as("%s %s", releases.findById(release.id()).block(), world.changes("drift-a/slow-canary"))
+                .isEqualTo(Weights.canary(5).withPreview(Track.CANARY)));
+
+        world.editBehindRollgate("drift-a/slow-canary", Weights.ALL_STABLE);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(driver.events(release.id()))
+                .filteredOn(e -> e.type() == Type.ROUTE_RESTORED).singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("weights were 100/0 where Rollgate set 95/5")));
+        assertThat(world.weights("drift-a/slow-canary").canary()).isEqualTo(5);
+        assertThat(releases.findById(release.id()).block().state()).isEqualTo(ReleaseState.PROGRESSING);
+        service.command(release.id(), new Command(Command.Type.ROLLBACK, ReleaseDriver.TESTER, "done"), null).block();
+        driver.awaitSettled(release.id(), ReleaseState.ROLLED_BACK);
+    }
 }

@@ -85,6 +85,11 @@ public class ScriptedAdapters {
                     return world.silent(target.key(), "weights") ? null : world.weights(target.key());
                 });
             }
+
+            @Override
+            public Mono<java.util.Optional<String>> foreignChange(Target target) {
+                return Mono.fromCallable(() -> world.foreignChange(target.key()));
+            }
         };
     }
 

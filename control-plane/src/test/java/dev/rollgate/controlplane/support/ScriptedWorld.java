@@ -34,6 +34,8 @@ public final class ScriptedWorld {
     private final Map<String, Map<Track, TrackStatus>> tracks = new ConcurrentHashMap<>();
     private final Map<String, Revision> revisions = new ConcurrentHashMap<>();
     private final Map<String, Weights> weights = new ConcurrentHashMap<>();
+    /** What Rollgate last routed, to tell a change made behind its back. */
+    private final Map<String, Weights> written = new ConcurrentHashMap<>();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<Change> changes = new ArrayList<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
@@ -95,6 +97,7 @@ public final class ScriptedWorld {
     }
 
     synchronized void route(String target, Weights w, String instance) {
+        written.put(target, w);
         if (w.equals(weights.getOrDefault(target, Weights.ALL_STABLE))) {
             return;
         }
@@ -151,6 +154,19 @@ public final class ScriptedWorld {
     }
 
     private record Fault(boolean permanent, int times) {
+    }
+
+    /** Someone else (a GitOps sync, {@code kubectl edit}) sets the weights, behind Rollgate's back. */
+    public synchronized void editBehindRollgate(String target, Weights w) {
+        weights.put(target, w);
+    }
+
+    synchronized java.util.Optional<String> foreignChange(String target) {
+        Weights mine = written.get(target);
+        Weights found = weights.getOrDefault(target, Weights.ALL_STABLE);
+        return mine == null || mine.equals(found) ? java.util.Optional.empty()
+                : java.util.Optional.of("weights were " + found.stable() + "/" + found.canary() + " where Rollgate set "
+                + mine.stable() + "/" + mine.canary());
     }
 
     public synchronized Weights weights(String target) {

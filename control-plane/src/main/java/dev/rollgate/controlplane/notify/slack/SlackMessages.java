@@ -101,6 +101,7 @@ public final class SlackMessages {
             case ABORTED -> ":no_entry: *Aborted*: " + reason + by;
             case FAILED -> ":boom: *Failed*: " + reason;
             case CLEANUP_FAILED -> ":warning: *Manual action needed*: " + reason;
+            case ROUTE_RESTORED -> ":wrench: Route changed outside Rollgate: " + reason;
             default -> escape(e.type().name()) + ": " + reason;
         };
     }
