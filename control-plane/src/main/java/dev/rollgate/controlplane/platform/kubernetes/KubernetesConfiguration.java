@@ -36,4 +36,14 @@ public class KubernetesConfiguration {
         return new KubernetesWorkloads(client, properties,
                 application -> policies.application(application).map(Application::image).orElse(null));
     }
+
+    @Bean(destroyMethod = "close")
+    IstioRouter istioRouter(KubernetesClient client, KubernetesProperties properties) {
+        return new IstioRouter(client, properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    GatewayApiRouter gatewayApiRouter(KubernetesClient client, KubernetesProperties properties) {
+        return new GatewayApiRouter(client, properties);
+    }
 }

@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.release.port.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -29,6 +30,7 @@ class KubernetesConfigurationTests {
         runner.run(ctx -> {
             assertThat(ctx).doesNotHaveBean(KubernetesClient.class);
             assertThat(ctx).doesNotHaveBean(Workloads.class);
+            assertThat(ctx).doesNotHaveBean(TrafficRouter.class);
         });
     }
 
@@ -39,6 +41,8 @@ class KubernetesConfigurationTests {
                 .run(ctx -> {
                     assertThat(ctx).hasSingleBean(KubernetesClient.class);
                     assertThat(ctx.getBean(Workloads.class).platform()).isEqualTo("kubernetes");
+                    assertThat(ctx.getBeansOfType(TrafficRouter.class).values()).extracting(TrafficRouter::name)
+                            .containsExactlyInAnyOrder("istio", "gateway-api");
                     KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
                     assertThat(p.replicas()).isEqualTo(3);
                     assertThat(p.databaseSecret()).isEqualTo("pg");
