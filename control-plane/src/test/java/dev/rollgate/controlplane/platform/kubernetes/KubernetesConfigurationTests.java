@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import dev.rollgate.controlplane.policy.Policies;
+import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.release.port.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -29,6 +30,8 @@ class KubernetesConfigurationTests {
         runner.run(ctx -> {
             assertThat(ctx).doesNotHaveBean(KubernetesClient.class);
             assertThat(ctx).doesNotHaveBean(Workloads.class);
+            assertThat(ctx).doesNotHaveBean(TrafficRouter.class);
+            assertThat(ctx).doesNotHaveBean(ClusterCache.class);
         });
     }
 
@@ -39,12 +42,31 @@ class KubernetesConfigurationTests {
                 .run(ctx -> {
                     assertThat(ctx).hasSingleBean(KubernetesClient.class);
                     assertThat(ctx.getBean(Workloads.class).platform()).isEqualTo("kubernetes");
+                    assertThat(ctx).hasSingleBean(ClusterCache.class);
                     KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
                     assertThat(p.replicas()).isEqualTo(3);
                     assertThat(p.databaseSecret()).isEqualTo("pg");
                     assertThat(p.jwtSecret()).isEqualTo("jwt-secret");
                     assertThat(p.resources().memoryLimit()).isEqualTo("2Gi");
                     assertThat(p.resources().cpuRequest()).isEqualTo("500m");
+                });
+    }
+
+    @Test
+    void theSwitchAddsTheServiceRouterWithItsReplicaSettings() {
+        runner.withPropertyValues("rollgate.kubernetes.enabled=true", "rollgate.kubernetes.mirror-hpa-minimum=true",
+                "rollgate.kubernetes.environments.production.canary-replicas=2",
+                "rollgate.kubernetes.environments.production.service-port=8081")
+                .run(ctx -> {
+                    assertThat(ctx.getBeansOfType(TrafficRouter.class).values()).extracting(TrafficRouter::name)
+                            .containsExactly("service");
+                    assertThat(ctx.getBean(TrafficRouter.class)).isInstanceOf(ServiceRouter.class);
+                    KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
+                    assertThat(p.mirrorHpaMinimum()).isTrue();
+                    assertThat(p.environment("production").canaryReplicas()).isEqualTo(2);
+                    assertThat(p.environment("production").servicePort()).isEqualTo(8081);
+                    assertThat(p.environment("production").replicas()).isEqualTo(1);
+                    assertThat(p.environment("staging").canaryReplicas()).isEqualTo(1);
                 });
     }
 }
