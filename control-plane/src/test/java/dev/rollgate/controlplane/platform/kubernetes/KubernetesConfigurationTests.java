@@ -30,8 +30,6 @@ class KubernetesConfigurationTests {
         runner.run(ctx -> {
             assertThat(ctx).doesNotHaveBean(KubernetesClient.class);
             assertThat(ctx).doesNotHaveBean(Workloads.class);
-            assertThat(ctx).doesNotHaveBean(TrafficRouter.class);
-            assertThat(ctx).doesNotHaveBean(ClusterCache.class);
         });
     }
 
@@ -42,7 +40,6 @@ class KubernetesConfigurationTests {
                 .run(ctx -> {
                     assertThat(ctx).hasSingleBean(KubernetesClient.class);
                     assertThat(ctx.getBean(Workloads.class).platform()).isEqualTo("kubernetes");
-                    assertThat(ctx).hasSingleBean(ClusterCache.class);
                     KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
                     assertThat(p.replicas()).isEqualTo(3);
                     assertThat(p.databaseSecret()).isEqualTo("pg");
@@ -53,14 +50,23 @@ class KubernetesConfigurationTests {
     }
 
     @Test
-    void theSwitchAddsTheServiceRouterWithItsReplicaSettings() {
+    void withoutTheSwitchNothingWatchesTheCluster() {
+        runner.run(ctx -> {
+            assertThat(ctx).doesNotHaveBean(ClusterCache.class);
+            assertThat(ctx).doesNotHaveBean(ServiceRouter.class);
+        });
+    }
+
+    @Test
+    void theSwitchAddsTheServiceRouterBesideTheWorkloadsOnOneCache() {
         runner.withPropertyValues("rollgate.kubernetes.enabled=true", "rollgate.kubernetes.mirror-hpa-minimum=true",
                 "rollgate.kubernetes.environments.production.canary-replicas=2",
                 "rollgate.kubernetes.environments.production.service-port=8081")
                 .run(ctx -> {
                     assertThat(ctx.getBeansOfType(TrafficRouter.class).values()).extracting(TrafficRouter::name)
-                            .containsExactly("service");
-                    assertThat(ctx.getBean(TrafficRouter.class)).isInstanceOf(ServiceRouter.class);
+                            .contains("service");
+                    assertThat(ctx.getBean(ServiceRouter.class).name()).isEqualTo("service");
+                    assertThat(ctx).hasSingleBean(ClusterCache.class).hasSingleBean(KubernetesWorkloads.class);
                     KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
                     assertThat(p.mirrorHpaMinimum()).isTrue();
                     assertThat(p.environment("production").canaryReplicas()).isEqualTo(2);
