@@ -48,6 +48,13 @@ public final class DeploymentSpec {
      */
     public static Deployment desired(Target target, Track track, Revision revision, String applicationImage,
                                      KubernetesProperties options) {
+        return desired(target, track, revision, applicationImage, options,
+                options.environment(target.environment()).replicas());
+    }
+
+    /** @param replicas {@code spec.replicas}, as {@link Replicas#desired} decides it */
+    public static Deployment desired(Target target, Track track, Revision revision, String applicationImage,
+                                     KubernetesProperties options, int replicas) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/name", target.application());
         labels.put("app", target.application());
@@ -62,7 +69,7 @@ public final class DeploymentSpec {
                     .withLabels(labels).withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
-                    .withReplicas(options.replicas())
+                    .withReplicas(replicas)
                     .withProgressDeadlineSeconds((int) options.progressDeadline().toSeconds())
                     .withNewSelector().withMatchLabels(selector(target, track)).endSelector()
                     .withNewStrategy().withType("RollingUpdate")

@@ -5,6 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.rollgate.controlplane.policy.Application;
+import dev.rollgate.controlplane.policy.Environment;
 import dev.rollgate.controlplane.policy.Policies;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -30,11 +31,25 @@ public class KubernetesConfiguration {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    /** One set of informers per namespace for the workloads and every router. */
+    @Bean(destroyMethod = "close")
+    ClusterCache kubernetesClusterCache(KubernetesClient client) {
+        return new ClusterCache(client);
+    }
+
+    /** The cache is the bean's own to close, so the workloads' close leaves it alone. */
     @Bean(destroyMethod = "close")
     KubernetesWorkloads kubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
-                                            Policies policies) {
+                                            Policies policies, ClusterCache cache) {
         return new KubernetesWorkloads(client, properties,
-                application -> policies.application(application).map(Application::image).orElse(null));
+                application -> policies.application(application).map(Application::image).orElse(null),
+                environment -> policies.environment(environment).map(Environment::policy).orElse(null), cache);
+    }
+
+    @Bean
+    ServiceRouter kubernetesServiceRouter(KubernetesClient client, KubernetesProperties properties,
+                                          ClusterCache cache) {
+        return new ServiceRouter(client, properties, cache);
     }
 
     @Bean(destroyMethod = "close")

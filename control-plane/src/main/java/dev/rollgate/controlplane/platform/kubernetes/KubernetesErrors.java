@@ -17,9 +17,9 @@ final class KubernetesErrors {
      * Permanent: the API refuses and will go on refusing (401/403 rights, 400/422 invalid object, 404 on a write:
      * the namespace is missing). Transient: 409, 429, 5xx and no answer at all (code 0: connection, timeout).
      */
-    static Throwable map(Throwable e, String what) {
-        if (e instanceof AdapterException) {
-            return e;
+    static AdapterException map(Throwable e, String what) {
+        if (e instanceof AdapterException a) {
+            return a;
         }
         if (!(e instanceof KubernetesClientException k)) {
             return new AdapterException(false, what + ": " + e.getMessage(), e);

@@ -15,10 +15,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kubeconfig        a kubeconfig file to use instead of the in-cluster service account (null: the usual
  *                          sources — service account, then KUBECONFIG, then ~/.kube/config)
  * @param context           the kubeconfig context to use (null: the file's current context)
- * @param replicas          replicas per track when it runs and no HPA decides
- * @param canaryReplicas    replicas of the track beside the live one (a canary, or a blue-green idle colour) when
- *                          no HPA decides; with {@code mirrorHpaMinimum} the live track's HPA minimum instead
- * @param mirrorHpaMinimum  run the candidate with the live track's HPA minReplicas rather than {@code canaryReplicas}
+ * @param replicas          replicas of a track created (or brought back from zero) to run as the live one — the
+ *                          canary's STABLE track, either blue-green colour (the idle one takes all traffic at the
+ *                          switch), the rolling track — when no HPA targets its Deployment; a running Deployment keeps
+ *                          its count (see {@link Replicas#desired})
+ * @param canaryReplicas    replicas of the canary strategy's CANARY track when created or brought back from zero and
+ *                          no HPA targets it
+ * @param mirrorHpaMinimum  start the canary with the minReplicas of the STABLE track's HPA, when it has one, rather
+ *                          than {@code canaryReplicas}
  * @param progressDeadline  the Deployments' progressDeadlineSeconds: how long the controller waits before it
  *                          reports ProgressDeadlineExceeded
  * @param conflictRetries   how many times a write that lost a race (409) is re-read and tried again
@@ -27,7 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          names it and never reads its value
  * @param jwtSecret         the Secret (and {@code jwtSecretKey} its key) JWT_SECRET comes from
  * @param resources         the container's requests and limits
- * @param servicePort       the port of the Services {@code <app>}, {@code <app>-stable}, {@code <app>-canary}
+ * @param servicePort       the port of the Services {@code <app>}, {@code <app>-stable}, {@code <app>-canary},
+ *                          {@code <app>-preview}
  * @param smoke             how smoke checks reach a track's Service: {@code in-cluster} (Rollgate runs in the
  *                          cluster and calls {@code http://<app>-<track>.<ns>.svc:<port>}) or {@code api-proxy}
  *                          (through the API server's service proxy, for a Rollgate outside the cluster)
@@ -71,8 +76,8 @@ public record KubernetesProperties(
      * @param gateways       the VirtualService's gateways (default none: mesh traffic only)
      * @param parentRefs     the HTTPRoute's parent Gateways as {@code name} or {@code namespace/name}
      * @param servicePort    the Services' port
-     * @param replicas       replicas of the live track when no HPA decides
-     * @param canaryReplicas replicas of the track beside it when no HPA decides
+     * @param replicas       as {@link KubernetesProperties#replicas()}, for this environment
+     * @param canaryReplicas as {@link KubernetesProperties#canaryReplicas()}, for this environment
      * @param resources      the container's requests and limits
      */
     public record EnvironmentOptions(List<String> hosts, List<String> gateways, List<String> parentRefs,

@@ -4,13 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rollgate.controlplane.policy.DeliveryPolicy;
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
 import dev.rollgate.controlplane.release.port.AdapterException;
@@ -20,19 +19,25 @@ import dev.rollgate.controlplane.release.port.Workloads;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Tracks as Deployments {@code <app>-stable} / {@code <app>-canary}. Writes are optimistic (resourceVersion) and
- * skipped when the cluster already has the revision; status comes from one label-selected informer per namespace,
- * so polling the engine's observations costs no API calls.
+ * Tracks as Deployments {@code <app>-stable} / {@code <app>-canary}, each with its Service {@code <app>-<track>}.
+ * Writes are skipped when the cluster already has the revision, so a steady state costs one read and no write;
+ * template changes are updates carrying the resourceVersion read (a lost race, 409, is re-read and tried again),
+ * changes of the count alone are JSON merge patches. The count follows {@link Replicas#desired}: Rollgate sets it
+ * when a track is created or brought back from zero and leaves it to whoever owns it afterwards (an HPA, the
+ * {@code service} router, an operator). Status comes from informers ({@link ClusterCache}), so polling the
+ * engine's observations costs no API calls.
  */
 public class KubernetesWorkloads implements Workloads, AutoCloseable {
 
@@ -44,15 +49,37 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final Function<String, String> applicationImage;
-    private final Map<String, SharedIndexInformer<Deployment>> informers = new ConcurrentHashMap<>();
-    private final Map<String, SharedIndexInformer<Pod>> podInformers = new ConcurrentHashMap<>();
+    private final Function<String, DeliveryPolicy> policies;
+    private final ClusterCache cache;
+    private final boolean ownsCache;
 
-    /** @param applicationImage the image repository of an application by name, or null when it has none */
+    /**
+     * @param applicationImage the image repository of an application by name, or null when it has none
+     * @param policies         the delivery policy of an environment by name, or null when it has none; it decides
+     *                         how many replicas a new track runs
+     * @param cache            informers shared with the routers; closed by whoever made it
+     */
     public KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
-                               Function<String, String> applicationImage) {
+                               Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies,
+                               ClusterCache cache) {
+        this(client, properties, applicationImage, policies, cache, false);
+    }
+
+    /** With informers of its own, closed with it. */
+    public KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
+                               Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies) {
+        this(client, properties, applicationImage, policies, new ClusterCache(client), true);
+    }
+
+    private KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
+                                Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies,
+                                ClusterCache cache, boolean ownsCache) {
         this.client = client;
         this.properties = properties;
         this.applicationImage = applicationImage;
+        this.policies = policies;
+        this.cache = cache;
+        this.ownsCache = ownsCache;
     }
 
     @Override
@@ -60,61 +87,118 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
         return "kubernetes";
     }
 
+    /** Also creates the track's Service when missing; one that exists (a chart's, perhaps) is left as it is. */
     @Override
     public Mono<Void> apply(Target target, Track track, Revision revision) {
         return Mono.fromRunnable(() -> {
-            Deployment desired = DeploymentSpec.desired(target, track, revision,
-                    applicationImage.apply(target.application()), properties);
-            write(target, track, current -> current == null || !sameRevisionAndScale(current, desired) ? desired : null);
+            String image = applicationImage.apply(target.application());
+            write(target, track, current -> applying(target, track, revision, image, current));
+            ensureTrackService(target, track);
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "apply " + DeploymentSpec.name(target, track)))
                 .then();
     }
 
+    private Write applying(Target target, Track track, Revision revision, String image, Deployment current) {
+        String namespace = target.namespace();
+        KubernetesProperties.EnvironmentOptions options = properties.environment(target.environment());
+        Integer now = current == null ? null : replicas(current);
+        int wanted = Replicas.desired(policies.apply(target.environment()), track, now,
+                cache.autoscalerMinimum(namespace, DeploymentSpec.name(target, track)).orElse(null),
+                cache.autoscalerMinimum(namespace, DeploymentSpec.name(target, Track.STABLE)).orElse(null),
+                options.replicas(), options.canaryReplicas(), properties.mirrorHpaMinimum());
+        Deployment desired = DeploymentSpec.desired(target, track, revision, image, properties, wanted);
+        if (current == null) {
+            log.info("creating {} in {} with {} replica(s) for {}", DeploymentSpec.name(target, track), namespace,
+                    wanted, revision.version());
+            return new Create(desired);
+        }
+        if (Objects.equals(annotation(current), revision.digest())) {
+            return wanted == now ? null : new Scale(wanted);
+        }
+        return new Update(desired);
+    }
+
     @Override
     public Mono<Void> scaleToZero(Target target, Track track) {
-        return Mono.fromRunnable(() -> write(target, track, current -> {
-            if (current == null || Objects.equals(current.getSpec().getReplicas(), 0)) {
-                return null;
-            }
-            current.getSpec().setReplicas(0);
-            return current;
-        })).subscribeOn(Schedulers.boundedElastic())
+        return Mono.fromRunnable(() -> write(target, track,
+                        current -> current == null || replicas(current) == 0 ? null : new Scale(0)))
+                .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "scale to zero " + DeploymentSpec.name(target, track)))
                 .then();
     }
 
-    private static boolean sameRevisionAndScale(Deployment current, Deployment desired) {
-        return Objects.equals(annotation(current), annotation(desired))
-                && Objects.equals(current.getSpec().getReplicas(), desired.getSpec().getReplicas());
+    /** What one attempt writes: a new Deployment, a new template (the count as read), or the count alone. */
+    private sealed interface Write permits Create, Update, Scale {
+    }
+
+    private record Create(Deployment deployment) implements Write {
+    }
+
+    private record Update(Deployment deployment) implements Write {
+    }
+
+    private record Scale(int replicas) implements Write {
+    }
+
+    /** The API server defaults an unset count to 1. */
+    static int replicas(Deployment d) {
+        Integer r = d.getSpec() == null ? null : d.getSpec().getReplicas();
+        return r == null ? 1 : r;
     }
 
     /**
      * Reads the Deployment afresh (never from the informer: a write needs the latest resourceVersion) and writes
      * what {@code change} makes of it, null meaning nothing to write. A lost race (409) is re-read and tried again.
      */
-    private void write(Target target, Track track, UnaryOperator<Deployment> change) {
-        RollableScalableResource<Deployment> resource = client.apps().deployments()
-                .inNamespace(target.namespace()).withName(DeploymentSpec.name(target, track));
+    private void write(Target target, Track track, Function<Deployment, Write> change) {
+        String name = DeploymentSpec.name(target, track);
+        var deployments = client.apps().deployments().inNamespace(target.namespace());
         for (int attempt = 0; ; attempt++) {
-            Deployment current = resource.get();
-            Deployment next = change.apply(current);
+            Deployment current = deployments.withName(name).get();
+            Write next = change.apply(current);
             if (next == null) {
                 return;
             }
             try {
-                if (current == null) {
-                    client.apps().deployments().inNamespace(target.namespace()).resource(next).create();
+                if (next instanceof Create c) {
+                    deployments.resource(c.deployment()).create();
+                } else if (next instanceof Update u) {
+                    u.deployment().getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+                    deployments.resource(u.deployment()).update();
                 } else {
-                    next.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-                    client.apps().deployments().inNamespace(target.namespace()).resource(next).update();
+                    // Last writer wins on the count alone: it is all this write says, so there is nothing to merge.
+                    deployments.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"spec\":{\"replicas\":" + ((Scale) next).replicas() + "}}");
                 }
                 return;
             } catch (RuntimeException e) {
                 if (!KubernetesErrors.conflict(e) || attempt >= properties.conflictRetries()) {
                     throw e;
                 }
-                log.debug("conflict writing {}, re-reading (attempt {})", DeploymentSpec.name(target, track), attempt + 1);
+                log.debug("conflict writing {}, re-reading (attempt {})", name, attempt + 1);
+            }
+        }
+    }
+
+    /** The informer answers at no cost; a read confirms a miss, which may only be the informer lagging. */
+    private void ensureTrackService(Target target, Track track) {
+        String name = ServiceSpec.trackName(target, track);
+        String namespace = target.namespace();
+        if (cache.service(namespace, name) != null) {
+            return;
+        }
+        var services = client.services().inNamespace(namespace);
+        try {
+            if (services.withName(name).get() != null) {
+                return;
+            }
+            Service service = ServiceSpec.track(target, track, properties);
+            services.resource(service).create();
+            log.info("created Service {} in {}", name, namespace);
+        } catch (RuntimeException e) {
+            if (!KubernetesErrors.conflict(e)) {
+                throw KubernetesErrors.map(e, "create Service " + name);
             }
         }
     }
@@ -122,13 +206,12 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
     @Override
     public Mono<TrackStatus> status(Target target, Track track) {
         return Mono.fromCallable(() -> {
-            SharedIndexInformer<Deployment> informer = informer(target.namespace());
-            SharedIndexInformer<Pod> pods = podInformer(target.namespace());
-            if (!informer.isWatching() || !pods.isWatching()) {
+            SharedIndexInformer<Pod> pods = cache.pods(target.namespace());
+            if (!cache.watching(target.namespace(), ClusterCache.Kind.DEPLOYMENTS, ClusterCache.Kind.PODS)) {
                 // A cache that stopped watching would answer with old state, which the port forbids.
                 throw AdapterException.transientError("not watching deployments or pods in " + target.namespace());
             }
-            Deployment d = informer.getStore().getByKey(target.namespace() + "/" + DeploymentSpec.name(target, track));
+            Deployment d = cache.deployment(target.namespace(), DeploymentSpec.name(target, track));
             if (d == null) {
                 return TrackStatus.absent();
             }
@@ -140,18 +223,6 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
             return toStatus(d, trackPods);
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "status of " + DeploymentSpec.name(target, track)));
-    }
-
-    /** Started on first use; {@code inform()} returns once the initial list is in the store. */
-    private SharedIndexInformer<Deployment> informer(String namespace) {
-        return informers.computeIfAbsent(namespace, ns -> client.apps().deployments().inNamespace(ns)
-                .withLabel(DeploymentSpec.RELEASE_LABEL).inform());
-    }
-
-    /** Pods carry the template's labels, so the same selection finds every track's pods. */
-    private SharedIndexInformer<Pod> podInformer(String namespace) {
-        return podInformers.computeIfAbsent(namespace, ns -> client.pods().inNamespace(ns)
-                .withLabel(DeploymentSpec.RELEASE_LABEL).inform());
     }
 
     /** @param pods the track's pods, of any revision */
@@ -225,9 +296,8 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
 
     @Override
     public void close() {
-        informers.values().forEach(SharedIndexInformer::close);
-        informers.clear();
-        podInformers.values().forEach(SharedIndexInformer::close);
-        podInformers.clear();
+        if (ownsCache) {
+            cache.close();
+        }
     }
 }

@@ -51,4 +51,31 @@ class KubernetesConfigurationTests {
                     assertThat(p.resources().cpuRequest()).isEqualTo("500m");
                 });
     }
+
+    @Test
+    void withoutTheSwitchNothingWatchesTheCluster() {
+        runner.run(ctx -> {
+            assertThat(ctx).doesNotHaveBean(ClusterCache.class);
+            assertThat(ctx).doesNotHaveBean(ServiceRouter.class);
+        });
+    }
+
+    @Test
+    void theSwitchAddsTheServiceRouterBesideTheWorkloadsOnOneCache() {
+        runner.withPropertyValues("rollgate.kubernetes.enabled=true", "rollgate.kubernetes.mirror-hpa-minimum=true",
+                "rollgate.kubernetes.environments.production.canary-replicas=2",
+                "rollgate.kubernetes.environments.production.service-port=8081")
+                .run(ctx -> {
+                    assertThat(ctx.getBeansOfType(TrafficRouter.class).values()).extracting(TrafficRouter::name)
+                            .contains("service");
+                    assertThat(ctx.getBean(ServiceRouter.class).name()).isEqualTo("service");
+                    assertThat(ctx).hasSingleBean(ClusterCache.class).hasSingleBean(KubernetesWorkloads.class);
+                    KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
+                    assertThat(p.mirrorHpaMinimum()).isTrue();
+                    assertThat(p.environment("production").canaryReplicas()).isEqualTo(2);
+                    assertThat(p.environment("production").servicePort()).isEqualTo(8081);
+                    assertThat(p.environment("production").replicas()).isEqualTo(1);
+                    assertThat(p.environment("staging").canaryReplicas()).isEqualTo(1);
+                });
+    }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.rollgate.controlplane.policy.DeliveryPolicy;
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
 import dev.rollgate.controlplane.release.port.Target;
@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /** Against fabric8's mock API server in CRUD mode: it stores objects but runs no controller, so tests set status. */
 @EnableKubernetesMockClient(crud = true)
@@ -41,21 +40,26 @@ class KubernetesWorkloadsTests {
 
     // One instance and a namespace per test: the mock server can block its event loop when a watch closes
     // (WatchEventsListener.onClosed), so informers are closed once, after all tests.
+    private static final ApiRequests SENT = new ApiRequests();
+    private static KubernetesClient adapterClient;
     private static KubernetesWorkloads workloads;
     private Target target;
 
     @BeforeAll
     static void startWorkloads() {
-        workloads = new KubernetesWorkloads(client, KubernetesProperties.defaults(), app -> "ghcr.io/acme/" + app);
+        adapterClient = SENT.client(server);
+        workloads = new KubernetesWorkloads(adapterClient, KubernetesProperties.defaults(), app -> "ghcr.io/acme/" + app,
+                env -> new DeliveryPolicy.Canary(List.of(10, 50), Duration.ofMinutes(5)));
     }
 
     @AfterAll
     static void closeWorkloads() {
         workloads.close();
+        adapterClient.close();
     }
 
     @BeforeEach
-    void setUp() throws InterruptedException {
+    void setUp() {
         target = new Target("video-api", "staging", "video-staging-" + NAMESPACES.incrementAndGet());
         requests();
     }
@@ -64,21 +68,16 @@ class KubernetesWorkloadsTests {
         return client.apps().deployments().inNamespace(target.namespace()).withName("video-api-" + track.id()).get();
     }
 
-    /** The requests since the last call, as "METHOD path"; draining the mock server's record of them. */
-    private static List<String> requests() throws InterruptedException {
-        List<String> seen = new ArrayList<>();
-        for (RecordedRequest r; (r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null; ) {
-            seen.add(r.getMethod() + " " + r.getPath());
-        }
-        return seen;
+    private static List<String> requests() {
+        return SENT.drain().stream().map(ApiRequests.Request::toString).toList();
     }
 
-    private static List<String> writes() throws InterruptedException {
-        return requests().stream().filter(r -> !r.startsWith("GET ")).toList();
+    private static List<String> writes() {
+        return SENT.writes();
     }
 
     @Test
-    void applyCreatesTheDeploymentAsDesired() throws InterruptedException {
+    void applyCreatesTheDeploymentAsDesired() {
         workloads.apply(target, Track.CANARY, V1).block();
 
         Deployment d = stored(Track.CANARY);
@@ -86,11 +85,13 @@ class KubernetesWorkloadsTests {
                 KubernetesProperties.defaults());
         assertThat(d.getSpec().getTemplate()).isEqualTo(desired.getSpec().getTemplate());
         assertThat(d.getMetadata().getAnnotations()).containsEntry("rollgate.dev/revision", V1.digest());
-        assertThat(writes()).containsExactly("POST /apis/apps/v1/namespaces/" + target.namespace() + "/deployments");
+        assertThat(d.getSpec().getReplicas()).as("canaryReplicas beside the live track").isEqualTo(1);
+        assertThat(writes()).containsExactly("POST /apis/apps/v1/namespaces/" + target.namespace() + "/deployments",
+                "POST /api/v1/namespaces/" + target.namespace() + "/services");
     }
 
     @Test
-    void applyingTheSameRevisionAgainWritesNothing() throws InterruptedException {
+    void applyingTheSameRevisionAgainWritesNothing() {
         workloads.apply(target, Track.STABLE, V1).block();
         requests();
 
@@ -101,7 +102,7 @@ class KubernetesWorkloadsTests {
     }
 
     @Test
-    void aConfigOnlyChangeUpdatesTheDeployment() throws InterruptedException {
+    void aConfigOnlyChangeUpdatesTheDeployment() {
         workloads.apply(target, Track.STABLE, V1).block();
         String before = stored(Track.STABLE).getMetadata().getResourceVersion();
         requests();
@@ -118,20 +119,28 @@ class KubernetesWorkloadsTests {
     }
 
     @Test
-    void scaleToZeroSetsNoReplicasAndWritesNothingTheSecondTime() throws InterruptedException {
+    void scaleToZeroIsAMergePatchOfTheCountAndWritesNothingTheSecondTime() {
         workloads.apply(target, Track.CANARY, V1).block();
         requests();
 
         workloads.scaleToZero(target, Track.CANARY).block();
-        assertThat(writes()).hasSize(1);
+        assertThat(SENT.writesTo("/")).singleElement().satisfies(r -> {
+            assertThat(r.method()).isEqualTo("PATCH");
+            assertThat(r.path()).endsWith("/deployments/video-api-canary");
+            assertThat(r.contentType()).startsWith("application/merge-patch+json");
+            assertThat(r.body()).isEqualTo("{\"spec\":{\"replicas\":0}}");
+        });
         assertThat(stored(Track.CANARY).getSpec().getReplicas()).isZero();
 
         workloads.scaleToZero(target, Track.CANARY).block();
         workloads.scaleToZero(target, Track.STABLE).block();
         assertThat(writes()).isEmpty();
 
+        // Back from zero at the same revision: the count alone changes.
         workloads.apply(target, Track.CANARY, V1).block();
         assertThat(stored(Track.CANARY).getSpec().getReplicas()).isEqualTo(1);
+        assertThat(SENT.writesTo("/")).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo("{\"spec\":{\"replicas\":1}}"));
     }
 
     @Test
