@@ -42,7 +42,7 @@ class KubernetesConfigurationTests {
                     assertThat(ctx).hasSingleBean(KubernetesClient.class);
                     assertThat(ctx.getBean(Workloads.class).platform()).isEqualTo("kubernetes");
                     assertThat(ctx.getBeansOfType(TrafficRouter.class).values()).extracting(TrafficRouter::name)
-                            .containsExactlyInAnyOrder("istio", "gateway-api");
+                            .containsExactlyInAnyOrder("istio", "gateway-api", "service");
                     KubernetesProperties p = ctx.getBean(KubernetesProperties.class);
                     assertThat(p.replicas()).isEqualTo(3);
                     assertThat(p.databaseSecret()).isEqualTo("pg");
