@@ -205,11 +205,11 @@ class SimulatedClusterTests {
 
     @Test
     void aSlowDeploymentIsCaughtUpButNotServingUntilItsPodsAreReady() {
-        cluster.slow("video-api-stable", Duration.ofSeconds(2));
+        cluster.slow("video-api-stable", Duration.ofSeconds(3));
 
         workloads.apply(target, Track.STABLE, V1).block();
 
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(100))
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !status(Track.STABLE).serves(V1.digest()));
         assertThat(status(Track.STABLE).caughtUp()).isTrue();
         assertThat(status(Track.STABLE).updated()).isEqualTo(2);
