@@ -71,7 +71,8 @@ class KubernetesEngineSupportTests {
         assertThat(d.getSpec().getReplicas()).as("rollgate.kubernetes.replicas of the k8stest profile").isEqualTo(2);
         assertThat(window.about("/namespaces/rollgate-k8s-support/")).filteredOn(r -> r.verb().write())
                 .extracting(Object::toString)
-                .containsExactly("CREATE /apis/apps/v1/namespaces/rollgate-k8s-support/deployments");
+                .containsExactly("CREATE /apis/apps/v1/namespaces/rollgate-k8s-support/deployments",
+                        "CREATE /api/v1/namespaces/rollgate-k8s-support/services");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(workloads.status(target, Track.STABLE).block().serves(revision.digest())).isTrue());
         assertThat(cluster.simulator().pods("rollgate-k8s-support", "k8s-a-stable")).hasSize(2);

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.port.AdapterException;
 import dev.rollgate.controlplane.release.port.Target;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -90,15 +91,27 @@ public final class DeploymentSpec {
                 .build();
     }
 
+    /**
+     * A repository without a tag or digest (how applications name their image, and how releases that give none
+     * carry it) runs the release's version as its tag; a full reference runs as given.
+     */
     static String image(Revision revision, String applicationImage) {
-        if (revision.image() != null && !revision.image().isBlank()) {
-            return revision.image();
+        String image = revision.image() != null && !revision.image().isBlank() ? revision.image() : applicationImage;
+        if (image == null || image.isBlank()) {
+            throw AdapterException.permanent("no image for version " + revision.version()
+                    + ": give the release an image or the application rollgate.applications.<name>.image");
         }
-        if (applicationImage == null || applicationImage.isBlank()) {
-            throw new IllegalArgumentException("no image for version " + revision.version());
+        if (image.contains("@") || image.substring(image.lastIndexOf('/') + 1).contains(":")) {
+            return image;
         }
-        return applicationImage + ":" + revision.version();
+        if (!TAG.matcher(revision.version()).matches()) {
+            throw AdapterException.permanent("version " + revision.version() + " is not a valid image tag for "
+                    + image + ": give the release a full image reference");
+        }
+        return image + ":" + revision.version();
     }
+
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
     private static Container container(Target target, Revision revision, String applicationImage,
                                        KubernetesProperties o) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
+import dev.rollgate.controlplane.release.port.AdapterException;
 import dev.rollgate.controlplane.release.port.Target;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -54,16 +55,29 @@ class DeploymentSpecTests {
     @CsvSource(delimiter = '|', value = {
             "1.2.0 |                          | ghcr.io/acme/video-api:1.2.0",
             "1.2.0 | registry.local/v@sha256:ab | registry.local/v@sha256:ab",
-            "2.0.0-rc1 |                      | ghcr.io/acme/video-api:2.0.0-rc1"})
+            "2.0.0-rc1 |                      | ghcr.io/acme/video-api:2.0.0-rc1",
+            // How a release that names no image stores the application's repository: still tagged.
+            "1.3.0 | ghcr.io/acme/video-api     | ghcr.io/acme/video-api:1.3.0",
+            "1.3.0 | localhost:5000/video-api   | localhost:5000/video-api:1.3.0",
+            "1.3.0 | localhost:5000/video-api:x | localhost:5000/video-api:x"})
     void runsTheRevisionsImageOrTheApplicationsImageTaggedWithTheVersion(String version, String image, String expected) {
         assertThat(container(desired(Track.STABLE, new Revision(version, image, Map.of()))).getImage())
                 .isEqualTo(expected);
     }
 
     @Test
-    void refusesARevisionWithNoImageAtAll() {
+    void refusesARevisionWithNoImageAtAllForGood() {
         assertThatThrownBy(() -> DeploymentSpec.desired(TARGET, Track.STABLE, REVISION, null,
-                KubernetesProperties.defaults())).isInstanceOf(IllegalArgumentException.class);
+                KubernetesProperties.defaults())).isInstanceOf(AdapterException.class)
+                .satisfies(e -> assertThat(((AdapterException) e).permanent()).isTrue())
+                .hasMessageContaining("no image for version 1.2.0");
+    }
+
+    @Test
+    void refusesAVersionThatCannotBeAnImageTag() {
+        assertThatThrownBy(() -> DeploymentSpec.desired(TARGET, Track.STABLE, new Revision("1.2.0+b7", null, Map.of()),
+                "ghcr.io/acme/video-api", KubernetesProperties.defaults())).isInstanceOf(AdapterException.class)
+                .hasMessageContaining("not a valid image tag");
     }
 
     @Test

@@ -54,7 +54,8 @@ class SimulatedClusterTests {
         KubernetesProperties twoReplicasShortDeadline = new KubernetesProperties(true, null, null, 2, 1, false,
                 Duration.ofSeconds(2), d.conflictRetries(), d.configMap(), d.databaseSecret(), d.databaseSecretKey(),
                 d.jwtSecret(), d.jwtSecretKey(), d.resources(), d.servicePort(), d.smoke(), Map.of());
-        workloads = new KubernetesWorkloads(rollgateClient, twoReplicasShortDeadline, app -> "ghcr.io/acme/" + app);
+        workloads = new KubernetesWorkloads(rollgateClient, twoReplicasShortDeadline, app -> "ghcr.io/acme/" + app,
+                env -> new dev.rollgate.controlplane.policy.DeliveryPolicy.Rolling(Duration.ofMinutes(5)));
         cluster = SimulatedCluster.start(client);
     }
 
@@ -224,7 +225,8 @@ class SimulatedClusterTests {
         awaitServing(Track.STABLE, V1);
 
         assertThat(window.writes()).extracting(Object::toString)
-                .containsExactly("CREATE /apis/apps/v1/namespaces/" + target.namespace() + "/deployments");
+                .containsExactly("CREATE /apis/apps/v1/namespaces/" + target.namespace() + "/deployments",
+                        "CREATE /api/v1/namespaces/" + target.namespace() + "/services");
         assertThat(window.about("/pods")).as("the simulator creates and updates the pods; Rollgate only watches")
                 .isNotEmpty().allMatch(r -> r.verb() == Verb.LIST || r.verb() == Verb.WATCH);
     }
