@@ -4,6 +4,7 @@ import dev.rollgate.controlplane.release.port.TrafficRouter;
 
 import dev.rollgate.controlplane.release.port.Workloads;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,11 +14,16 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 import dev.rollgate.controlplane.release.port.MetricsProvider;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.policy.Environment;
+import reactor.core.publisher.Mono;
 
 /** Finds the adapters an environment names; an environment whose adapters are missing cannot take releases. */
 @Component
 public class PlatformRegistry {
+
+    /** How long a platform may take to say whether it can take a release; a start waits for it. */
+    static final Duration AVAILABILITY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Map<String, Workloads> workloads;
     private final Map<String, TrafficRouter> routers;
@@ -79,5 +85,23 @@ public class PlatformRegistry {
                     + ")");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the platform of {@code p} cannot take a release of {@code target} now (its own words), or empty. One that
+     * cannot say within {@link #AVAILABILITY_TIMEOUT} is unavailable too: a release started on a platform in doubt
+     * would only fail its first effects and pause. A missing platform is {@link #missing(Placement)}'s to report.
+     */
+    public Mono<Optional<String>> unavailable(Placement p, Target target) {
+        Workloads platform = workloads.get(p.platform());
+        if (platform == null) {
+            return Mono.just(Optional.empty());
+        }
+        return Mono.defer(() -> platform.unavailable(target)).timeout(AVAILABILITY_TIMEOUT)
+                .defaultIfEmpty(Optional.empty())
+                .onErrorResume(e -> Mono.just(Optional.of(e instanceof java.util.concurrent.TimeoutException
+                        ? "it did not say within " + AVAILABILITY_TIMEOUT.toSeconds() + " s whether it can take a release"
+                        : "it could not say whether it can take a release: " + (e.getMessage() == null
+                        ? e.getClass().getSimpleName() : e.getMessage()))));
     }
 }

@@ -198,7 +198,8 @@ public class ReleaseService {
                     // The slot first: a release in flight explains split traffic, and its conflict says which.
                     Mono<Void> slotFree = releases.findHolder(app.name(), env.name())
                             .flatMap(holder -> Mono.<Void>error(activeConflict(holder)));
-                    return slotFree.then(traffic.confirm(target, placement, plan, previous.orElse(null)))
+                    return slotFree.then(platformAvailable(placement, target))
+                            .then(traffic.confirm(target, placement, plan, previous.orElse(null)))
                             .then(releases.insert(d.release(), d.events(), remember))
                             .doOnNext(saved -> {
                                 publisher.publish(saved, d.events());
@@ -207,6 +208,15 @@ public class ReleaseService {
                             .map(saved -> new Created(saved, false));
                 })
                 .onErrorResume(DataIntegrityViolationException.class, e -> lostRace(request, key, hash));
+    }
+
+    /** A cluster that does not answer would only fail the release's first effects: refuse now, store nothing. */
+    private Mono<Void> platformAvailable(Placement placement,
+                                         dev.rollgate.controlplane.release.port.Target target) {
+        return platforms.unavailable(placement, target).flatMap(why -> why.isEmpty() ? Mono.<Void>empty()
+                : Mono.error(new ReleaseProblem(ReleaseProblem.Kind.UNAVAILABLE, "Platform unavailable", "platform "
+                + placement.platform() + " is unavailable: " + why.get() + "; no release of " + target.key()
+                + " was started, retry once it is back", List.of(), Map.of("platform", placement.platform()))));
     }
 
     /** Another request won: either it carried the same idempotency key, or it holds the target's active slot. */

@@ -58,6 +58,11 @@ public class ScriptedAdapters {
                     world.scaleToZero(target.key(), track, instance.value());
                 });
             }
+
+            @Override
+            public Mono<java.util.Optional<String>> unavailable(Target target) {
+                return Mono.fromCallable(() -> world.unavailable(target.key()));
+            }
         };
     }
 

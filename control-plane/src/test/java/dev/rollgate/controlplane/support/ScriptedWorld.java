@@ -41,6 +41,7 @@ public final class ScriptedWorld {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Map<String, String> trafficHints = new ConcurrentHashMap<>();
+    private final Map<String, String> unavailable = new ConcurrentHashMap<>();
 
     public record Change(String target, String what, String instance) {
     }
@@ -55,6 +56,19 @@ public final class ScriptedWorld {
     /** What the scripted platform answers when asked how {@code target} could get more traffic. */
     public void offerMoreTraffic(String target, String hint) {
         trafficHints.put(target, hint);
+    }
+
+    /** The scripted platform says it cannot take releases of {@code target} for {@code reason}; null clears it. */
+    public void makeUnavailable(String target, String reason) {
+        if (reason == null) {
+            unavailable.remove(target);
+        } else {
+            unavailable.put(target, reason);
+        }
+    }
+
+    java.util.Optional<String> unavailable(String target) {
+        return java.util.Optional.ofNullable(unavailable.get(target));
     }
 
     java.util.Optional<String> moreTraffic(String target) {

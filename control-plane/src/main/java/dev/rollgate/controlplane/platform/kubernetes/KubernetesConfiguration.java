@@ -7,8 +7,6 @@ import org.springframework.context.annotation.Configuration;
 import dev.rollgate.controlplane.policy.Application;
 import dev.rollgate.controlplane.policy.Environment;
 import dev.rollgate.controlplane.policy.Policies;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -18,17 +16,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 public class KubernetesConfiguration {
 
     /**
-     * From the usual sources: in-cluster service account, KUBECONFIG or ~/.kube/config. Retries are the engine's
-     * (a transient error is retried next tick and counted), so the client's own 5xx backoff — up to ten tries —
-     * is cut to one, and a request gives up well inside a tick's budget.
+     * From {@code rollgate.kubernetes.kubeconfig} / {@code context}, else the usual sources (see {@link ClientConfig}).
+     * Building it contacts no cluster, so an API server that is down delays nothing at startup.
      */
     @Bean(destroyMethod = "close")
-    KubernetesClient kubernetesClient() {
-        Config config = new ConfigBuilder(Config.autoConfigure(null))
-                .withRequestRetryBackoffLimit(1)
-                .withRequestTimeout(5_000)
-                .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient kubernetesClient(KubernetesProperties properties) {
+        return new KubernetesClientBuilder().withConfig(ClientConfig.of(properties)).build();
     }
 
     /** One set of informers per namespace for the workloads and every router. */
@@ -37,13 +30,30 @@ public class KubernetesConfiguration {
         return new ClusterCache(client);
     }
 
+    @Bean
+    ClusterReachability clusterReachability(KubernetesClient client) {
+        return new ClusterReachability(client);
+    }
+
+    /** The bean name makes the health component {@code kubernetes}. */
+    @Bean
+    KubernetesHealthIndicator kubernetesHealthIndicator(ClusterReachability reachability) {
+        return new KubernetesHealthIndicator(reachability);
+    }
+
     /** The cache is the bean's own to close, so the workloads' close leaves it alone. */
     @Bean(destroyMethod = "close")
     KubernetesWorkloads kubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
-                                            Policies policies, ClusterCache cache) {
+                                            Policies policies, ClusterCache cache, ClusterReachability reachability) {
         return new KubernetesWorkloads(client, properties,
                 application -> policies.application(application).map(Application::image).orElse(null),
-                environment -> policies.environment(environment).map(Environment::policy).orElse(null), cache);
+                environment -> policies.environment(environment).map(Environment::policy).orElse(null), cache,
+                reachability);
+    }
+
+    @Bean
+    KubernetesSmokeChecker kubernetesSmokeChecker(KubernetesClient client, KubernetesProperties properties) {
+        return KubernetesSmokeChecker.of(client, properties);
     }
 
     @Bean

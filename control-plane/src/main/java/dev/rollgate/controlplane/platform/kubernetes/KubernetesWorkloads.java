@@ -3,6 +3,7 @@ package dev.rollgate.controlplane.platform.kubernetes;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -52,34 +54,44 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
     private final Function<String, DeliveryPolicy> policies;
     private final ClusterCache cache;
     private final boolean ownsCache;
+    private final ClusterReachability reachability;
 
     /**
      * @param applicationImage the image repository of an application by name, or null when it has none
      * @param policies         the delivery policy of an environment by name, or null when it has none; it decides
      *                         how many replicas a new track runs
      * @param cache            informers shared with the routers; closed by whoever made it
+     * @param reachability     shared with the health component, so both tell the same story from one request
      */
     public KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
                                Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies,
+                               ClusterCache cache, ClusterReachability reachability) {
+        this(client, properties, applicationImage, policies, cache, false, reachability);
+    }
+
+    public KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
+                               Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies,
                                ClusterCache cache) {
-        this(client, properties, applicationImage, policies, cache, false);
+        this(client, properties, applicationImage, policies, cache, false, new ClusterReachability(client));
     }
 
     /** With informers of its own, closed with it. */
     public KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
                                Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies) {
-        this(client, properties, applicationImage, policies, new ClusterCache(client), true);
+        this(client, properties, applicationImage, policies, new ClusterCache(client), true,
+                new ClusterReachability(client));
     }
 
     private KubernetesWorkloads(KubernetesClient client, KubernetesProperties properties,
                                 Function<String, String> applicationImage, Function<String, DeliveryPolicy> policies,
-                                ClusterCache cache, boolean ownsCache) {
+                                ClusterCache cache, boolean ownsCache, ClusterReachability reachability) {
         this.client = client;
         this.properties = properties;
         this.applicationImage = applicationImage;
         this.policies = policies;
         this.cache = cache;
         this.ownsCache = ownsCache;
+        this.reachability = reachability;
     }
 
     @Override
@@ -126,6 +138,35 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "scale to zero " + DeploymentSpec.name(target, track)))
                 .then();
+    }
+
+    /**
+     * Unreachable API server, or a target namespace that does not exist (every write would be a permanent 404).
+     * A namespace Rollgate may not read (no cluster-scoped {@code get namespaces}) is not a reason to refuse:
+     * the release's own writes will say whether it may act there.
+     */
+    @Override
+    public Mono<Optional<String>> unavailable(Target target) {
+        return reachability.check().flatMap(answer -> answer.reachable()
+                ? namespaceMissing(target.namespace(), answer.server())
+                : Mono.just(Optional.of(answer.describe())));
+    }
+
+    private Mono<Optional<String>> namespaceMissing(String namespace, String server) {
+        return Mono.fromCallable(() -> Optional.ofNullable(client.namespaces().withName(namespace).get()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(ClusterReachability.TIMEOUT)
+                .map(found -> found.isPresent() ? Optional.<String>empty()
+                        : Optional.of("namespace " + namespace + " does not exist on the cluster at " + server))
+                .onErrorResume(e -> {
+                    if (e instanceof KubernetesClientException k && (k.getCode() == 401 || k.getCode() == 403)) {
+                        log.debug("cannot read namespace {} ({}); not refusing on its account", namespace,
+                                k.getCode());
+                        return Mono.just(Optional.empty());
+                    }
+                    return Mono.just(Optional.of("reading namespace " + namespace + " from the API server at "
+                            + server + " failed: " + ClusterReachability.reason(e, ClusterReachability.TIMEOUT)));
+                });
     }
 
     /** What one attempt writes: a new Deployment, a new template (the count as read), or the count alone. */

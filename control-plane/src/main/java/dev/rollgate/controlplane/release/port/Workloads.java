@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.release.port;
 
+import java.util.Optional;
+
 import dev.rollgate.controlplane.release.Revision;
 import dev.rollgate.controlplane.release.Track;
 import reactor.core.publisher.Mono;
@@ -21,4 +23,9 @@ public interface Workloads {
 
     /** Stop every replica of the track; idempotent, writes nothing when it already runs none. */
     Mono<Void> scaleToZero(Target target, Track track);
+
+    /** Why the platform cannot take a release of {@code target} now (cluster unreachable, namespace missing), said for people, or empty; a read, bounded and cheap enough to ask before every start. */
+    default Mono<Optional<String>> unavailable(Target target) {
+        return Mono.just(Optional.empty());
+    }
 }
