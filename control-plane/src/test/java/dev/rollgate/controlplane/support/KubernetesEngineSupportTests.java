@@ -10,6 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 
 import dev.rollgate.controlplane.platform.kubernetes.KubernetesWorkloads;
 import dev.rollgate.controlplane.platform.kubernetes.RequestCounter;
@@ -46,6 +50,8 @@ class KubernetesEngineSupportTests {
     MockCluster cluster;
     @Autowired
     ScriptedReadings readings;
+    @Autowired
+    ReactiveHealthContributorRegistry health;
 
     ReleaseDriver driver;
 
@@ -89,6 +95,20 @@ class KubernetesEngineSupportTests {
         assertThat(releases.findHolder("k8s-b", "k8s-unrouted").blockOptional()).isEmpty();
         assertThat(cluster.client().apps().deployments().inNamespace("rollgate-k8s-unrouted").list().getItems())
                 .isEmpty();
+    }
+
+    @Test
+    void theMockClusterAnswersAndHasTheEnvironmentsNamespacesSoReleasesAreNotRefused() {
+        Environment env = policies.environment("k8s-rolling").orElseThrow();
+        var placement = PlatformRegistry.placement(env, Track.STABLE);
+
+        assertThat(platforms.unavailable(placement, new Target("k8s-a", env.name(), env.namespace())).block())
+                .isEmpty();
+        assertThat(platforms.unavailable(placement, new Target("k8s-a", env.name(), "rollgate-k8s-nowhere")).block())
+                .get().asString().isEqualTo("namespace rollgate-k8s-nowhere does not exist on the cluster at "
+                        + cluster.rollgateClient().getMasterUrl());
+        Health kubernetes = ((ReactiveHealthIndicator) health.getContributor("kubernetes")).health().block();
+        assertThat(kubernetes.getStatus()).isEqualTo(Status.UP);
     }
 
     @Test

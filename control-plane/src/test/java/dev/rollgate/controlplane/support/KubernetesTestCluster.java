@@ -4,6 +4,8 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
+import dev.rollgate.controlplane.policy.Environment;
+import dev.rollgate.controlplane.policy.Policies;
 import dev.rollgate.controlplane.release.port.GateQuery;
 import dev.rollgate.controlplane.release.port.MetricsProvider;
 import dev.rollgate.controlplane.release.port.Sample;
@@ -24,9 +26,12 @@ public class KubernetesTestCluster {
         return MockCluster.get().rollgateClient();
     }
 
+    /** With every configured environment's namespace, as the cluster Rollgate is pointed at would have them. */
     @Bean(destroyMethod = "")
-    MockCluster mockCluster() {
-        return MockCluster.get();
+    MockCluster mockCluster(Policies policies) {
+        MockCluster cluster = MockCluster.get();
+        cluster.namespaces(policies.environments().stream().map(Environment::namespace).toList());
+        return cluster;
     }
 
     @Bean

@@ -1,14 +1,17 @@
 package dev.rollgate.controlplane.support;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 
 import dev.rollgate.controlplane.platform.kubernetes.RequestCounter;
 import dev.rollgate.controlplane.platform.kubernetes.SimulatedCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -54,6 +57,13 @@ public final class MockCluster {
             instance = new MockCluster();
         }
         return instance;
+    }
+
+    /** Creates the namespaces that are not there yet: a release is refused for one the cluster does not have. */
+    public synchronized void namespaces(Collection<String> names) {
+        names.stream().distinct().forEach(name -> client.namespaces()
+                .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .createOr(NonDeletingOperation::update));
     }
 
     public KubernetesMockServer server() {
