@@ -11,7 +11,7 @@ import dev.rollgate.controlplane.release.ReleaseProblem.FieldProblem;
 /** Input rules for a new release, shared by every channel that can start one. */
 public final class NewReleaseValidator {
 
-    public static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+    public static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$");
     public static final Pattern CONFIG_KEY = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
     private static final Pattern COMMIT = Pattern.compile("^[0-9a-fA-F]{7,40}$");
     private static final Pattern IMAGE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$");
@@ -21,8 +21,8 @@ public final class NewReleaseValidator {
     private NewReleaseValidator() {
     }
 
-    public static final String VERSION_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a"
-            + " letter or digit";
+    public static final String VERSION_RULE = "must be 1 to 63 letters, digits, '.', '_' or '-', starting and ending"
+            + " with a letter or digit (it becomes a Kubernetes label value and an image tag)";
     public static final String CONFIG_KEY_RULE = "must be 1 to 64 upper-case letters, digits or '_', starting with a"
             + " letter";
 

@@ -68,6 +68,19 @@ class StrictApiTests {
     }
 
     @Test
+    void aVersionThatCannotBeALabelValueOrImageTagIsRefused() {
+        String manager = token("release-manager");
+        long before = storedReleases();
+        for (String version : List.of("1.2.0-", "1.2.0+b7", "v".repeat(64))) {
+            refused(post(manager, "/api/releases", body("application", "svc-s", "environment", "dev",
+                    "version", version)), HttpStatus.BAD_REQUEST)
+                    .jsonPath("$.errors[0].field").isEqualTo("version")
+                    .jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("ending with"));
+        }
+        assertThat(storedReleases()).isEqualTo(before);
+    }
+
+    @Test
     void aControlCharacterInAnyTextFieldIsRefusedNamingTheFieldAndTheRefusalIsAudited() {
         String manager = token("release-manager");
         long before = storedReleases();
