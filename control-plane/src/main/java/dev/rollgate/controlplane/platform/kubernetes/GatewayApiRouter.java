@@ -3,6 +3,7 @@ package dev.rollgate.controlplane.platform.kubernetes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.rollgate.controlplane.release.Weights;
 import dev.rollgate.controlplane.release.port.AdapterException;
@@ -31,6 +32,7 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final Map<String, SharedIndexInformer<HTTPRoute>> informers = new ConcurrentHashMap<>();
+    private final OverwrittenChanges overwritten = new OverwrittenChanges();
 
     public GatewayApiRouter(KubernetesClient client, KubernetesProperties properties) {
         this.client = client;
@@ -50,9 +52,15 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
     public Mono<Void> route(Target target, Weights weights) {
         return Mono.fromRunnable(() -> {
             HTTPRoute desired = HttpRouteSpec.desired(target, weights, properties.environment(target.environment()));
-            OptimisticWrites.write(routes(target), target.application(),
-                    current -> current == null ? desired : HttpRouteSpec.reconcile(current, desired),
-                    properties.conflictRetries());
+            AtomicReference<HTTPRoute> replaced = new AtomicReference<>();
+            boolean wrote = OptimisticWrites.write(routes(target), target.application(), current -> {
+                replaced.set(current);
+                return current == null ? desired : HttpRouteSpec.reconcile(current, desired);
+            }, properties.conflictRetries());
+            if (wrote && replaced.get() != null) {
+                overwritten.overwrote(key(target), replaced.get().getMetadata().getResourceVersion(),
+                        foreignChangeIn(replaced.get(), target));
+            }
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "write HTTPRoute " + target.application() + " in "
                         + target.namespace()))
@@ -86,19 +94,28 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
                 .onErrorMap(e -> KubernetesErrors.map(e, "read HTTPRoute " + target.application()));
     }
 
-    /** Read afresh: whether the HTTPRoute's rules still say what its {@code rollgate.dev/weights} records. */
+    /**
+     * Read afresh: whether the HTTPRoute's rules still say what its {@code rollgate.dev/weights} records, and any
+     * such change a route put back before this could see it.
+     */
     @Override
     public Mono<Optional<String>> foreignChange(Target target) {
         return Mono.fromCallable(() -> {
             HTTPRoute route = routes(target).withName(target.application()).get();
-            if (route == null) {
-                return Optional.<String>empty();
-            }
-            Map<String, String> annotations = route.getMetadata().getAnnotations();
-            return RouteRecord.foreignChange("HTTPRoute", target.application(), HttpRouteSpec.weights(route),
-                    annotations == null ? null : annotations.get(RouteRecord.ANNOTATION));
+            return overwritten.report(key(target), route == null ? null : route.getMetadata().getResourceVersion(),
+                    route == null ? Optional.empty() : foreignChangeIn(route, target));
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "read HTTPRoute " + target.application()));
+    }
+
+    private static Optional<String> foreignChangeIn(HTTPRoute route, Target target) {
+        Map<String, String> annotations = route.getMetadata().getAnnotations();
+        return RouteRecord.foreignChange("HTTPRoute", target.application(), HttpRouteSpec.weights(route),
+                annotations == null ? null : annotations.get(RouteRecord.ANNOTATION));
+    }
+
+    private static String key(Target target) {
+        return target.namespace() + "/" + target.application();
     }
 
     private NonNamespaceOperation<HTTPRoute, KubernetesResourceList<HTTPRoute>, Resource<HTTPRoute>> routes(

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.rollgate.controlplane.release.Weights;
 import dev.rollgate.controlplane.release.port.AdapterException;
@@ -32,6 +33,7 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    private final OverwrittenChanges overwritten = new OverwrittenChanges();
 
     public IstioRouter(KubernetesClient client, KubernetesProperties properties) {
         this.client = client;
@@ -54,17 +56,26 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
             IstioRoutes.Routes desired = IstioRoutes.desired(target, weights,
                     properties.environment(target.environment()));
             write(destinationRules(target), target, desired.destinationRule(), IstioRoutes.DESTINATION_RULE_FIELDS);
-            write(virtualServices(target), target, desired.virtualService(), IstioRoutes.VIRTUAL_SERVICE_FIELDS);
+            GenericKubernetesResource replaced = write(virtualServices(target), target, desired.virtualService(),
+                    IstioRoutes.VIRTUAL_SERVICE_FIELDS);
+            if (replaced != null) {
+                overwritten.overwrote(key(target), replaced.getMetadata().getResourceVersion(),
+                        foreignChangeIn(replaced, target));
+            }
         }).subscribeOn(Schedulers.boundedElastic()).then();
     }
 
-    private void write(NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> objects, Target target, GenericKubernetesResource desired,
-                       List<String> fields) {
+    /** @return the object the write replaced, or null when it created one or wrote nothing */
+    private GenericKubernetesResource write(NonNamespaceOperation<GenericKubernetesResource,
+            GenericKubernetesResourceList, Resource<GenericKubernetesResource>> objects, Target target,
+                                            GenericKubernetesResource desired, List<String> fields) {
+        AtomicReference<GenericKubernetesResource> replaced = new AtomicReference<>();
         try {
-            OptimisticWrites.write(objects, target.application(),
-                    current -> current == null ? desired : IstioRoutes.reconcile(current, desired, fields),
-                    properties.conflictRetries());
+            boolean wrote = OptimisticWrites.write(objects, target.application(), current -> {
+                replaced.set(current);
+                return current == null ? desired : IstioRoutes.reconcile(current, desired, fields);
+            }, properties.conflictRetries());
+            return wrote ? replaced.get() : null;
         } catch (RuntimeException e) {
             throw (RuntimeException) KubernetesErrors.map(e,
                     "write " + desired.getKind() + " " + target.application() + " in " + target.namespace());
@@ -102,19 +113,28 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
                 + IstioRoutes.PRIMARY_ROUTE + " over subsets stable/canary, so its weights are unknown";
     }
 
-    /** Read afresh: whether the VirtualService's routes still say what its {@code rollgate.dev/weights} records. */
+    /**
+     * Read afresh: whether the VirtualService's routes still say what its {@code rollgate.dev/weights} records, and
+     * any such change a route put back before this could see it.
+     */
     @Override
     public Mono<Optional<String>> foreignChange(Target target) {
         return Mono.fromCallable(() -> {
             GenericKubernetesResource vs = virtualServices(target).withName(target.application()).get();
-            if (vs == null) {
-                return Optional.<String>empty();
-            }
-            Map<String, String> annotations = vs.getMetadata().getAnnotations();
-            return RouteRecord.foreignChange("VirtualService", target.application(), IstioRoutes.weights(vs),
-                    annotations == null ? null : annotations.get(RouteRecord.ANNOTATION));
+            return overwritten.report(key(target), vs == null ? null : vs.getMetadata().getResourceVersion(),
+                    vs == null ? Optional.empty() : foreignChangeIn(vs, target));
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "read VirtualService " + target.application()));
+    }
+
+    private static Optional<String> foreignChangeIn(GenericKubernetesResource vs, Target target) {
+        Map<String, String> annotations = vs.getMetadata().getAnnotations();
+        return RouteRecord.foreignChange("VirtualService", target.application(), IstioRoutes.weights(vs),
+                annotations == null ? null : annotations.get(RouteRecord.ANNOTATION));
+    }
+
+    private static String key(Target target) {
+        return target.namespace() + "/" + target.application();
     }
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,

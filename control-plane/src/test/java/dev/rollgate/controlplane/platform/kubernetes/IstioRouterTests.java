@@ -174,6 +174,20 @@ class IstioRouterTests {
         awaitCurrent(Weights.canary(25));
     }
 
+    @Test
+    void anEditPutBackBeforeForeignChangeLookedIsStillReportedOnce() {
+        router.route(target, Weights.canary(25)).block();
+        assertThat(router.foreignChange(target).block()).isEmpty();
+
+        // The engine asks foreignChange, then routes: an edit between the two reads is overwritten unseen.
+        setPrimaryWeights(100, 0);
+        router.route(target, Weights.canary(25)).block();
+
+        assertThat(router.foreignChange(target).block())
+                .contains("VirtualService video-api had 100/0 where Rollgate set 75/25; putting it back");
+        assertThat(router.foreignChange(target).block()).isEmpty();
+    }
+
     /** What a GitOps sync or {@code kubectl edit} does: the spec changes, Rollgate's record stays. */
     @SuppressWarnings("unchecked")
     private void setPrimaryWeights(int stable, int canary) {
