@@ -82,7 +82,9 @@ class ApiBodyPropertyTests {
             assertThat(result.getResponseHeaders().getContentType()).as("content type for %s", shown)
                     .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
             assertThat(stored()).as("releases stored after refusing %s", shown).isEqualTo(before);
-            assertThat(refusals()).as("audited refusals after refusing %s", shown).isGreaterThan(refusalsBefore);
+            // A refusal is audited after its answer is sent, so the record may land a moment later.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(refusals()).as("audited refusals after refusing %s", shown).isGreaterThan(refusalsBefore));
         }
     }
 
