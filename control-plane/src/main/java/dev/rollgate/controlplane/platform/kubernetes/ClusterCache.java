@@ -26,9 +26,20 @@ public final class ClusterCache implements AutoCloseable {
     private final Map<String, SharedIndexInformer<Pod>> pods = new ConcurrentHashMap<>();
     private final Map<String, SharedIndexInformer<Service>> services = new ConcurrentHashMap<>();
     private final Map<String, SharedIndexInformer<HorizontalPodAutoscaler>> autoscalers = new ConcurrentHashMap<>();
+    private final Observed<Deployment> observedDeployments = new Observed<>(this::deployments);
+    private final Observed<Service> observedServices = new Observed<>(this::services);
 
     public ClusterCache(KubernetesClient client) {
         this.client = client;
+    }
+
+    /** Shared by everyone writing Deployments, so a write by one is awaited by all. */
+    Observed<Deployment> observedDeployments() {
+        return observedDeployments;
+    }
+
+    Observed<Service> observedServices() {
+        return observedServices;
     }
 
     SharedIndexInformer<Deployment> deployments(String namespace) {

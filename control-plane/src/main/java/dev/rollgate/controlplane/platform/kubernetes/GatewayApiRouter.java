@@ -32,6 +32,7 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final Map<String, SharedIndexInformer<HTTPRoute>> informers = new ConcurrentHashMap<>();
+    private final Observed<HTTPRoute> observed = new Observed<>(this::informer);
     private final OverwrittenChanges overwritten = new OverwrittenChanges();
 
     public GatewayApiRouter(KubernetesClient client, KubernetesProperties properties) {
@@ -45,7 +46,8 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
     }
 
     /**
-     * Reads the HTTPRoute afresh and, only when it differs, writes it in one update (a create when absent). No
+     * Only when the HTTPRoute differs (as the informer holds it when current, else as read afresh) writes it in one
+     * update (a create when absent). No
      * parentRefs configured for the environment is a permanent error: such a route would route nothing.
      */
     @Override
@@ -53,7 +55,8 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
         return Mono.fromRunnable(() -> {
             HTTPRoute desired = HttpRouteSpec.desired(target, weights, properties.environment(target.environment()));
             AtomicReference<HTTPRoute> replaced = new AtomicReference<>();
-            boolean wrote = OptimisticWrites.write(routes(target), target.application(), current -> {
+            boolean wrote = OptimisticWrites.write(routes(target), observed, target.namespace(),
+                    target.application(), current -> {
                 replaced.set(current);
                 return current == null ? desired : HttpRouteSpec.reconcile(current, desired);
             }, properties.conflictRetries());
@@ -95,13 +98,17 @@ public class GatewayApiRouter implements TrafficRouter, AutoCloseable {
     }
 
     /**
-     * Read afresh: whether the HTTPRoute's rules still say what its {@code rollgate.dev/weights} records, and any
-     * such change a route put back before this could see it.
+     * From the informer, as {@link #route} decides from it too: whether the HTTPRoute's rules still say what its
+     * {@code rollgate.dev/weights} records, and any such change a route put back before this could see it.
      */
     @Override
     public Mono<Optional<String>> foreignChange(Target target) {
         return Mono.fromCallable(() -> {
-            HTTPRoute route = routes(target).withName(target.application()).get();
+            SharedIndexInformer<HTTPRoute> informer = informer(target.namespace());
+            if (!informer.isWatching()) {
+                throw AdapterException.transientError("not watching HTTPRoutes in " + target.namespace());
+            }
+            HTTPRoute route = informer.getStore().getByKey(key(target));
             return overwritten.report(key(target), route == null ? null : route.getMetadata().getResourceVersion(),
                     route == null ? Optional.empty() : foreignChangeIn(route, target));
         }).subscribeOn(Schedulers.boundedElastic())

@@ -33,6 +33,10 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> ruleInformers =
+            new ConcurrentHashMap<>();
+    private final Observed<GenericKubernetesResource> observedServices = new Observed<>(this::informer);
+    private final Observed<GenericKubernetesResource> observedRules = new Observed<>(this::ruleInformer);
     private final OverwrittenChanges overwritten = new OverwrittenChanges();
 
     public IstioRouter(KubernetesClient client, KubernetesProperties properties) {
@@ -46,7 +50,8 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
     }
 
     /**
-     * Reads both objects afresh and writes only what differs: the DestinationRule first (a VirtualService naming a
+     * Writes only what differs from the cluster (the informers' copies when they are current, else fresh reads):
+     * the DestinationRule first (a VirtualService naming a
      * subset that does not exist yet sends 503s), then the VirtualService in one update, so a new split is one
      * atomic change. A steady state writes nothing.
      */
@@ -55,9 +60,10 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
         return Mono.fromRunnable(() -> {
             IstioRoutes.Routes desired = IstioRoutes.desired(target, weights,
                     properties.environment(target.environment()));
-            write(destinationRules(target), target, desired.destinationRule(), IstioRoutes.DESTINATION_RULE_FIELDS);
-            GenericKubernetesResource replaced = write(virtualServices(target), target, desired.virtualService(),
-                    IstioRoutes.VIRTUAL_SERVICE_FIELDS);
+            write(destinationRules(target), observedRules, target, desired.destinationRule(),
+                    IstioRoutes.DESTINATION_RULE_FIELDS);
+            GenericKubernetesResource replaced = write(virtualServices(target), observedServices, target,
+                    desired.virtualService(), IstioRoutes.VIRTUAL_SERVICE_FIELDS);
             if (replaced != null) {
                 overwritten.overwrote(key(target), replaced.getMetadata().getResourceVersion(),
                         foreignChangeIn(replaced, target));
@@ -67,11 +73,13 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
 
     /** @return the object the write replaced, or null when it created one or wrote nothing */
     private GenericKubernetesResource write(NonNamespaceOperation<GenericKubernetesResource,
-            GenericKubernetesResourceList, Resource<GenericKubernetesResource>> objects, Target target,
+            GenericKubernetesResourceList, Resource<GenericKubernetesResource>> objects,
+                                            Observed<GenericKubernetesResource> observed, Target target,
                                             GenericKubernetesResource desired, List<String> fields) {
         AtomicReference<GenericKubernetesResource> replaced = new AtomicReference<>();
         try {
-            boolean wrote = OptimisticWrites.write(objects, target.application(), current -> {
+            boolean wrote = OptimisticWrites.write(objects, observed, target.namespace(), target.application(),
+                    current -> {
                 replaced.set(current);
                 return current == null ? desired : IstioRoutes.reconcile(current, desired, fields);
             }, properties.conflictRetries());
@@ -114,13 +122,17 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
     }
 
     /**
-     * Read afresh: whether the VirtualService's routes still say what its {@code rollgate.dev/weights} records, and
-     * any such change a route put back before this could see it.
+     * From the informer, as {@link #route} decides from it too: whether the VirtualService's routes still say what
+     * its {@code rollgate.dev/weights} records, and any such change a route put back before this could see it.
      */
     @Override
     public Mono<Optional<String>> foreignChange(Target target) {
         return Mono.fromCallable(() -> {
-            GenericKubernetesResource vs = virtualServices(target).withName(target.application()).get();
+            SharedIndexInformer<GenericKubernetesResource> informer = informer(target.namespace());
+            if (!informer.isWatching()) {
+                throw AdapterException.transientError("not watching VirtualServices in " + target.namespace());
+            }
+            GenericKubernetesResource vs = informer.getStore().getByKey(key(target));
             return overwritten.report(key(target), vs == null ? null : vs.getMetadata().getResourceVersion(),
                     vs == null ? Optional.empty() : foreignChangeIn(vs, target));
         }).subscribeOn(Schedulers.boundedElastic())
@@ -153,9 +165,17 @@ public class IstioRouter implements TrafficRouter, AutoCloseable {
                 .inNamespace(ns).withLabel(RouteRecord.MANAGED_BY, RouteRecord.ROLLGATE).inform());
     }
 
+    private SharedIndexInformer<GenericKubernetesResource> ruleInformer(String namespace) {
+        return ruleInformers.computeIfAbsent(namespace, ns -> client
+                .genericKubernetesResources(IstioRoutes.DESTINATION_RULES)
+                .inNamespace(ns).withLabel(RouteRecord.MANAGED_BY, RouteRecord.ROLLGATE).inform());
+    }
+
     @Override
     public void close() {
-        informers.values().forEach(SharedIndexInformer::close);
-        informers.clear();
+        for (Map<String, SharedIndexInformer<GenericKubernetesResource>> m : List.of(informers, ruleInformers)) {
+            m.values().forEach(SharedIndexInformer::close);
+            m.clear();
+        }
     }
 }

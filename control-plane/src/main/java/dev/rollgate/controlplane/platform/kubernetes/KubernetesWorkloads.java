@@ -34,7 +34,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Tracks as Deployments {@code <app>-stable} / {@code <app>-canary}, each with its Service {@code <app>-<track>}.
- * Writes are skipped when the cluster already has the revision, so a steady state costs one read and no write;
+ * Writes are skipped when the cluster already has the revision, so a steady state costs no request at all;
  * template changes are updates carrying the resourceVersion read (a lost race, 409, is re-read and tried again),
  * changes of the count alone are JSON merge patches. The count follows {@link Replicas#desired}: Rollgate sets it
  * when a track is created or brought back from zero and leaves it to whoever owns it afterwards (an HPA, the
@@ -121,8 +121,6 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
                 options.replicas(), options.canaryReplicas(), properties.mirrorHpaMinimum());
         Deployment desired = DeploymentSpec.desired(target, track, revision, image, properties, wanted);
         if (current == null) {
-            log.info("creating {} in {} with {} replica(s) for {}", DeploymentSpec.name(target, track), namespace,
-                    wanted, revision.version());
             return new Create(desired);
         }
         if (Objects.equals(annotation(current), revision.digest())) {
@@ -189,29 +187,41 @@ public class KubernetesWorkloads implements Workloads, AutoCloseable {
     }
 
     /**
-     * Reads the Deployment afresh (never from the informer: a write needs the latest resourceVersion) and writes
-     * what {@code change} makes of it, null meaning nothing to write. A lost race (409) is re-read and tried again.
+     * Writes what {@code change} makes of the Deployment, null meaning nothing to write. The informer's copy settles
+     * "nothing to write" when it is current ({@link Observed}); anything else is decided again on a fresh read
+     * (a write needs the latest resourceVersion). A lost race (409) is re-read and tried again.
      */
     private void write(Target target, Track track, Function<Deployment, Write> change) {
         String name = DeploymentSpec.name(target, track);
-        var deployments = client.apps().deployments().inNamespace(target.namespace());
+        String namespace = target.namespace();
+        Observed<Deployment> observed = cache.observedDeployments();
+        Observed.Copy<Deployment> copy = observed.copy(namespace, name);
+        if (copy.current() && change.apply(copy.object()) == null) {
+            return;
+        }
+        var deployments = client.apps().deployments().inNamespace(namespace);
         for (int attempt = 0; ; attempt++) {
             Deployment current = deployments.withName(name).get();
+            observed.sawOnServer(namespace, name, current);
             Write next = change.apply(current);
             if (next == null) {
                 return;
             }
             try {
+                Deployment written;
                 if (next instanceof Create c) {
-                    deployments.resource(c.deployment()).create();
+                    log.info("creating {} in {} with {} replica(s) for {}", name, namespace,
+                            c.deployment().getSpec().getReplicas(), c.deployment().getMetadata().getLabels().get("version"));
+                    written = deployments.resource(c.deployment()).create();
                 } else if (next instanceof Update u) {
                     u.deployment().getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-                    deployments.resource(u.deployment()).update();
+                    written = deployments.resource(u.deployment()).update();
                 } else {
                     // Last writer wins on the count alone: it is all this write says, so there is nothing to merge.
-                    deployments.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    written = deployments.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
                             "{\"spec\":{\"replicas\":" + ((Scale) next).replicas() + "}}");
                 }
+                observed.sawOnServer(namespace, name, written);
                 return;
             } catch (RuntimeException e) {
                 if (!KubernetesErrors.conflict(e) || attempt >= properties.conflictRetries()) {

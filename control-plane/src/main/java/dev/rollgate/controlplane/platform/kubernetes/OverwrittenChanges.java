@@ -26,17 +26,25 @@ final class OverwrittenChanges {
     }
 
     /**
-     * What to report now: a change overwritten since the last report, then what a fresh read at
-     * {@code resourceVersion} shows ({@code fresh}), which is remembered as reported.
+     * What to report now: a change overwritten since the last report, then what a look at {@code resourceVersion}
+     * shows ({@code fresh}) unless that version was reported already. Looks come from an informer, which may show
+     * the same version for several ticks after a route replaced it: each version of someone else's change is
+     * reported once.
      */
     Optional<String> report(String key, String resourceVersion, Optional<String> fresh) {
         Noted noted = overwritten.remove(key);
-        if (fresh.isPresent() && resourceVersion != null) {
+        String reported = reportedAt.get(key);
+        boolean seenBefore = resourceVersion != null && (resourceVersion.equals(reported)
+                || noted != null && resourceVersion.equals(noted.resourceVersion()));
+        Optional<String> now = seenBefore ? Optional.empty() : fresh;
+        if (now.isPresent() && resourceVersion != null) {
             reportedAt.put(key, resourceVersion);
+        } else if (noted != null && noted.resourceVersion() != null) {
+            reportedAt.put(key, noted.resourceVersion());
         }
         if (noted == null) {
-            return fresh;
+            return now;
         }
-        return Optional.of(fresh.map(f -> noted.change() + "; then " + f).orElse(noted.change()));
+        return Optional.of(now.map(f -> noted.change() + "; then " + f).orElse(noted.change()));
     }
 }

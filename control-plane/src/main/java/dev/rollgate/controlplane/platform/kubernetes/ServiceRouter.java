@@ -113,20 +113,21 @@ public class ServiceRouter implements TrafficRouter {
      */
     private boolean ensure(Target target, String name, Map<String, String> selector, String route, Service created) {
         String namespace = target.namespace();
-        Service cached = cache.service(namespace, name);
-        if (cached != null && cache.watching(namespace, ClusterCache.Kind.SERVICES) && is(cached, selector, route)) {
+        Observed<Service> observed = cache.observedServices();
+        Observed.Copy<Service> copy = observed.copy(namespace, name);
+        if (copy.current() && (copy.object() == null ? created == null : is(copy.object(), selector, route))) {
             return false;
         }
         var services = client.services().inNamespace(namespace);
         for (int attempt = 0; ; attempt++) {
-            // The informer may lag behind a write of a moment ago; the decision to write is made on a fresh read.
             Service current = services.withName(name).get();
+            observed.sawOnServer(namespace, name, current);
             try {
                 if (current == null) {
                     if (created == null) {
                         return false;
                     }
-                    services.resource(created).create();
+                    observed.sawOnServer(namespace, name, services.resource(created).create());
                     return true;
                 }
                 if (is(current, selector, route)) {
@@ -136,7 +137,7 @@ public class ServiceRouter implements TrafficRouter {
                 if (route != null) {
                     next.editMetadata().addToAnnotations(ServiceSpec.ROUTE_ANNOTATION, route).endMetadata();
                 }
-                services.resource(next.build()).update();
+                observed.sawOnServer(namespace, name, services.resource(next.build()).update());
                 return true;
             } catch (RuntimeException e) {
                 if (!KubernetesErrors.conflict(e) || attempt >= properties.conflictRetries()) {
@@ -165,19 +166,21 @@ public class ServiceRouter implements TrafficRouter {
         Deployment base = watching ? cache.deployment(namespace, baseName) : deployments.withName(baseName).get();
         int baseReplicas = base == null ? 0 : KubernetesWorkloads.replicas(base);
         int wanted = Replicas.forWeight(baseReplicas, weight);
-        Deployment cached = watching ? cache.deployment(namespace, name) : null;
-        if (cached != null && KubernetesWorkloads.replicas(cached) == wanted) {
+        Observed<Deployment> observed = cache.observedDeployments();
+        Observed.Copy<Deployment> copy = observed.copy(namespace, name);
+        if (copy.current() && copy.object() != null && KubernetesWorkloads.replicas(copy.object()) == wanted) {
             return;
         }
         Deployment current = deployments.withName(name).get();
+        observed.sawOnServer(namespace, name, current);
         if (current == null) {
             throw AdapterException.transientError(name + " does not exist: it must run before traffic is split to it");
         }
         if (KubernetesWorkloads.replicas(current) == wanted) {
             return;
         }
-        deployments.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"replicas\":" + wanted + "}}");
+        observed.sawOnServer(namespace, name, deployments.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"replicas\":" + wanted + "}}"));
         log.info("{}: {} scaled to {} beside {} of {}: {} % of the pods for a {} % weight (replica ratio)",
                 target.key(), name, wanted, baseReplicas, baseName, Replicas.share(wanted, baseReplicas), weight);
     }

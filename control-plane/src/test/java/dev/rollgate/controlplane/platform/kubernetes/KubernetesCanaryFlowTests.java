@@ -146,19 +146,18 @@ class KubernetesCanaryFlowTests {
     }
 
     @Test
-    void aCanaryHoldingItsStepWritesNothingToTheCluster() {
+    void aCanaryHoldingItsStepMakesNoRequestToTheApiServer() {
         establish("kc-steady", LONG, LONG_NS);
         Release release = driver.start("kc-steady", LONG, "2.0.0");
         awaitSplit(LONG_NS, "kc-steady", "95/5/canary");
         RequestCounter.Window window = cluster.requests().window();
 
+        // About 30 ticks, each observing both tracks, the route and converging to the step they already show.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(window.about("/namespaces/" + LONG_NS + "/"))
-                        .filteredOn(r -> r.verb().write()).isEmpty());
+                        .as("reads come from the informers, and nothing differs to be written").isEmpty());
 
-        List<RequestCounter.Request> seen = window.about("/namespaces/" + LONG_NS + "/");
-        log.info("a canary holding its step for 3 s: {} requests to {} by verb {}", seen.size(), LONG_NS,
-                window.byVerb());
+        log.info("a canary holding its step for 3 s: requests to the API server by verb {}", window.byVerb());
         assertThat(releases.findById(release.id()).block().state()).isEqualTo(ReleaseState.PROGRESSING);
         assertThat(RouteTrail.virtualService(virtualService(LONG_NS, "kc-steady")).withPreview())
                 .isEqualTo("95/5/canary");

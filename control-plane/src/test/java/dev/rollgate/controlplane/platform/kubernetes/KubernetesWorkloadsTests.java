@@ -102,6 +102,31 @@ class KubernetesWorkloadsTests {
     }
 
     @Test
+    void onceTheInformerShowsTheRevisionApplyingItAgainMakesNoRequest() {
+        workloads.apply(target, Track.STABLE, V1).block();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            requests();
+            workloads.apply(target, Track.STABLE, V1).block();
+            assertThat(requests()).isEmpty();
+        });
+    }
+
+    @Test
+    void aChangeStraightAfterAWriteIsMadeThoughTheInformerStillShowsTheOldRevision() {
+        workloads.apply(target, Track.STABLE, V1).block();
+        Revision v1Debug = new Revision("1.2.0", null, Map.of("LOG_LEVEL", "debug"));
+
+        // Back and forth faster than a watch event arrives: the informer's copy still shows where each write started.
+        for (int i = 0; i < 10; i++) {
+            workloads.apply(target, Track.STABLE, v1Debug).block();
+            workloads.apply(target, Track.STABLE, V1).block();
+            assertThat(stored(Track.STABLE).getMetadata().getAnnotations())
+                    .as("round %d", i).containsEntry("rollgate.dev/revision", V1.digest());
+        }
+    }
+
+    @Test
     void aConfigOnlyChangeUpdatesTheDeployment() {
         workloads.apply(target, Track.STABLE, V1).block();
         String before = stored(Track.STABLE).getMetadata().getResourceVersion();

@@ -49,4 +49,20 @@ class OverwrittenChangesTests {
         assertThat(changes.report("ns/other", "3", Optional.empty())).isEmpty();
         assertThat(changes.report("ns/app", "8", Optional.empty())).contains("had 100/0");
     }
+
+    @Test
+    void theSameVersionSeenAgainIsNotReportedTwice() {
+        assertThat(changes.report("ns/app", "7", Optional.of("had 100/0"))).contains("had 100/0");
+
+        assertThat(changes.report("ns/app", "7", Optional.of("had 100/0"))).isEmpty();
+        assertThat(changes.report("ns/app", "9", Optional.of("had 0/100"))).contains("had 0/100");
+    }
+
+    @Test
+    void anOverwrittenChangeStillShownByALaggingLookIsReportedOnce() {
+        changes.overwrote("ns/app", "7", Optional.of("had 100/0"));
+
+        assertThat(changes.report("ns/app", "7", Optional.of("had 100/0"))).contains("had 100/0");
+        assertThat(changes.report("ns/app", "7", Optional.of("had 100/0"))).isEmpty();
+    }
 }

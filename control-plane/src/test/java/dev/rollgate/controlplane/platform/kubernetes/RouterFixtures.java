@@ -3,7 +3,10 @@ package dev.rollgate.controlplane.platform.kubernetes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -40,6 +43,20 @@ final class RouterFixtures {
 
     static List<String> writes(KubernetesMockServer server) throws InterruptedException {
         return requests(server).stream().filter(r -> !r.startsWith("GET ")).toList();
+    }
+
+    /**
+     * Looks until {@code foreignChange} reports something (it reads an informer, which sees an edit a moment after
+     * it lands) and returns the report; each report is made once, so it is kept from the look that made it.
+     */
+    static String awaitReport(Supplier<Optional<String>> foreignChange) {
+        AtomicReference<String> report = new AtomicReference<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> foreignChange.get().map(r -> {
+                    report.set(r);
+                    return true;
+                }).orElse(false));
+        return report.get();
     }
 
     static Status status(int code, String reason) {
