@@ -18,6 +18,7 @@ import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.port.TrackStatus;
 import dev.rollgate.controlplane.release.port.TrafficRouter;
 import dev.rollgate.controlplane.release.port.Workloads;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,7 +58,9 @@ public class ObservationCollector {
         Mono<TrackStatus> stable = read("status of the stable track", Mono.defer(() -> workloads.status(target, Track.STABLE)));
         Mono<TrackStatus> canary = read("status of the canary track", Mono.defer(() -> workloads.status(target, Track.CANARY)));
         Mono<Weights> weights = read("traffic weights", Mono.defer(() -> router.current(target)));
-        return Mono.zip(stable, canary, weights).flatMap(t -> {
+        // Delaying errors: the reads run side by side, and a second failure after zip had cancelled the others would
+        // be dropped by Reactor with an ERROR stack trace every tick of an outage, and never reach the engine.
+        return Mono.zipDelayError(stable, canary, weights).flatMap(t -> {
             Track candidateTrack = release.candidateTrack();
             TrackStatus candidate = candidateTrack == Track.STABLE ? t.getT1() : t.getT2();
             Set<ReleaseMachine.Need> needs = ReleaseMachine.wants(release, candidate);
@@ -74,10 +77,21 @@ public class ObservationCollector {
                     ? gates.evaluate(metrics, env.analysis(), target, release.baseTrack(), release.previous().version())
                             .onErrorResume(e -> Mono.just(List.of()))
                     : Mono.just(List.of());
-            return Mono.zip(smoke, measurements, baseline)
+            return Mono.zipDelayError(smoke, measurements, baseline)
                     .map(r -> new Observation(clock.instant(), t.getT1(), t.getT2(), t.getT3(), r.getT2(),
                             r.getT1().orElse(null), null, r.getT3()));
-        }).onErrorResume(Unreadable.class, e -> Mono.just(Observation.failed(clock.instant(), e.error)));
+        }).onErrorResume(e -> unreadable(e) != null,
+                e -> Mono.just(Observation.failed(clock.instant(), unreadable(e).error)));
+    }
+
+    /** The first failed reading in {@code e} (one error, or several that failed together), or null. */
+    private static Unreadable unreadable(Throwable e) {
+        for (Throwable t : Exceptions.unwrapMultiple(e)) {
+            if (t instanceof Unreadable u) {
+                return u;
+            }
+        }
+        return null;
     }
 
     /** A failed reading, carried out of the zip so the whole tick reports it. */
