@@ -51,6 +51,7 @@ public class ServiceRouter implements TrafficRouter {
     private final KubernetesClient client;
     private final KubernetesProperties properties;
     private final ClusterCache cache;
+    private final OverwrittenChanges overwritten = new OverwrittenChanges();
 
     public ServiceRouter(KubernetesClient client, KubernetesProperties properties, ClusterCache cache) {
         this.client = client;
@@ -132,6 +133,11 @@ public class ServiceRouter implements TrafficRouter {
                 }
                 if (is(current, selector, route)) {
                     return false;
+                }
+                if (route != null) {
+                    // Read afresh, this may show an edit the informer had not yet when foreignChange looked.
+                    overwritten.overwrote(target.key(), current.getMetadata().getResourceVersion(),
+                            foreignChangeIn(current, target));
                 }
                 ServiceBuilder next = new ServiceBuilder(current).editSpec().withSelector(selector).endSpec();
                 if (route != null) {
@@ -282,24 +288,29 @@ public class ServiceRouter implements TrafficRouter {
                 throw AdapterException.transientError("not watching services in " + namespace);
             }
             Service main = cache.service(namespace, ServiceSpec.mainName(target));
-            String set = main == null ? null : annotation(main);
-            if (set == null) {
-                return Optional.<String>empty();
-            }
-            Map<String, String> actual = main.getSpec() == null ? null : main.getSpec().getSelector();
-            Track setTrack = track(set);
-            if (!ServiceSpec.BOTH.equals(set) && setTrack == null) {
-                return Optional.of("Service " + main.getMetadata().getName() + " says Rollgate set '" + set
-                        + "', which Rollgate never writes; putting it back");
-            }
-            if (Objects.equals(actual, ServiceSpec.selector(target, setTrack))) {
-                return Optional.<String>empty();
-            }
-            return Optional.of("Service %s selected %s where Rollgate set %s; putting it back".formatted(
-                    main.getMetadata().getName(), describe(target, actual),
-                    setTrack == null ? "both tracks" : setTrack.id()));
+            return overwritten.report(target.key(), main == null ? null : main.getMetadata().getResourceVersion(),
+                    foreignChangeIn(main, target));
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> KubernetesErrors.map(e, "read the route of " + target.key()));
+    }
+
+    private static Optional<String> foreignChangeIn(Service main, Target target) {
+        String set = main == null ? null : annotation(main);
+        if (set == null) {
+            return Optional.empty();
+        }
+        Map<String, String> actual = main.getSpec() == null ? null : main.getSpec().getSelector();
+        Track setTrack = track(set);
+        if (!ServiceSpec.BOTH.equals(set) && setTrack == null) {
+            return Optional.of("Service " + main.getMetadata().getName() + " says Rollgate set '" + set
+                    + "', which Rollgate never writes; putting it back");
+        }
+        if (Objects.equals(actual, ServiceSpec.selector(target, setTrack))) {
+            return Optional.empty();
+        }
+        return Optional.of("Service %s selected %s where Rollgate set %s; putting it back".formatted(
+                main.getMetadata().getName(), describe(target, actual),
+                setTrack == null ? "both tracks" : setTrack.id()));
     }
 
     private static String describe(Target target, Map<String, String> selector) {

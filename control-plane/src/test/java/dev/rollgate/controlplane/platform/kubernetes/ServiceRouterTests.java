@@ -245,6 +245,25 @@ class ServiceRouterTests {
     }
 
     @Test
+    void aSelectorEditPutBackBeforeForeignChangeLookedIsStillReportedOnce() {
+        runBothTracks();
+        router.route(target, Weights.all(Track.CANARY)).block();
+        awaitCurrent(Weights.all(Track.CANARY));
+        Service edited = new ServiceBuilder(service("video-api")).editSpec().withSelector(selecting("stable"))
+                .endSpec().build();
+        client.services().inNamespace(target.namespace()).resource(edited).update();
+        awaitCurrent(Weights.ALL_STABLE);
+
+        // The engine looked before the edit arrived and routes after it: the route puts it back.
+        router.route(target, Weights.all(Track.CANARY)).block();
+        awaitCurrent(Weights.all(Track.CANARY));
+
+        assertThat(router.foreignChange(target).block())
+                .contains("Service video-api selected track stable where Rollgate set canary; putting it back");
+        assertThat(router.foreignChange(target).block()).isEmpty();
+    }
+
+    @Test
     void aChartsServiceIsTakenOverWithItsSelectorReplaced() {
         runBothTracks();
         Service chart = new ServiceBuilder()
