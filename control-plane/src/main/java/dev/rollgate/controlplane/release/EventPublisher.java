@@ -33,7 +33,11 @@ public class EventPublisher {
 
     public void publish(Release release, List<ReleaseEvent> events) {
         for (ReleaseEvent event : events) {
-            stream.tryEmitNext(new Published(release, event));
+            // A sink takes one emitter at a time: two releases' ticks emitting at once would otherwise see
+            // FAIL_NON_SERIALIZED and the event would reach no live view.
+            synchronized (stream) {
+                stream.tryEmitNext(new Published(release, event));
+            }
             for (Notifier notifier : notifiers) {
                 // Deferred: a notifier that throws instead of erroring must not fail the caller's committed change.
                 Mono.defer(() -> notifier.publish(release, event))

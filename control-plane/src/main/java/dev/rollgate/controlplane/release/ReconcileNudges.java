@@ -13,8 +13,11 @@ public class ReconcileNudges {
 
     private final Sinks.Many<UUID> sink = Sinks.many().multicast().directBestEffort();
 
+    /** Serialized: two commands nudging at once must both get through (the sink takes one emitter at a time). */
     public void nudge(UUID releaseId) {
-        sink.tryEmitNext(releaseId);
+        synchronized (sink) {
+            sink.tryEmitNext(releaseId);
+        }
     }
 
     public Flux<UUID> stream() {
