@@ -1,5 +1,6 @@
 package dev.rollgate.controlplane.intake.github;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,16 @@ final class DeliveryBatcher {
 
     private static final int MAX_BATCH = 200;
     private static final int MAX_IN_FLIGHT = 3;
+    /** Ten full batches behind the writes in flight: past that the database is not keeping up. */
+    static final int MAX_QUEUED = 2_000;
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The queue is full: the caller answers 503 and GitHub delivers again later. */
+    static final class Overloaded extends RuntimeException {
+        Overloaded(int queued) {
+            super(queued + " deliveries are waiting to be stored", null, false, false);
+        }
+    }
 
     record Row(String deliveryId, String event, DeliveryRepository.Answer answer, Instant at) {
     }
@@ -34,15 +45,33 @@ final class DeliveryBatcher {
 
     private final DatabaseClient db;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final int maxQueued;
+    private final Duration writeTimeout;
 
     DeliveryBatcher(DatabaseClient db) {
-        this.db = db;
+        this(db, MAX_QUEUED, WRITE_TIMEOUT);
     }
 
-    /** True when this row was stored, false when its delivery id was already there. */
+    DeliveryBatcher(DatabaseClient db, int maxQueued, Duration writeTimeout) {
+        this.db = db;
+        this.maxQueued = maxQueued;
+        this.writeTimeout = writeTimeout;
+    }
+
+    /**
+     * True when this row was stored, false when its delivery id was already there; {@link Overloaded} when
+     * {@code maxQueued} rows already wait, and a timeout when the database does not answer in time.
+     */
     Mono<Boolean> insert(Row row) {
         return Mono.create(sink -> {
+            int waiting = queued.incrementAndGet();
+            if (waiting > maxQueued) {
+                queued.decrementAndGet();
+                sink.error(new Overloaded(waiting - 1));
+                return;
+            }
             queue.add(new Pending(row, sink));
             drain();
         });
@@ -59,13 +88,16 @@ final class DeliveryBatcher {
             }
             List<Pending> batch = new ArrayList<>();
             for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
+                queued.decrementAndGet();
                 batch.add(p);
             }
             if (batch.isEmpty()) {
                 inFlight.decrementAndGet();
                 continue;
             }
-            write(batch).subscribe(stored -> complete(batch, stored), error -> fail(batch, error));
+            // A write the database never answers must not hold its slot (and its callers) for ever.
+            write(batch).timeout(writeTimeout)
+                    .subscribe(stored -> complete(batch, stored), error -> fail(batch, error));
         }
     }
 

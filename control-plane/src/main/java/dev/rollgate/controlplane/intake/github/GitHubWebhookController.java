@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,9 @@ public class GitHubWebhookController {
             DeliveryRepository.Answer a = new DeliveryRepository.Answer(outcome.status(),
                     JSON.writeValueAsString(outcome.body()));
             return deliveries.record(delivery, event, a, clock.instant())
-                    .flatMap(first -> first ? Mono.just(respond(a, false)) : replay(delivery, request));
+                    .flatMap(first -> first ? Mono.just(respond(a, false)) : replay(delivery, request))
+                    .onErrorResume(e -> e instanceof DeliveryBatcher.Overloaded || e instanceof TimeoutException,
+                            e -> Mono.just(busy(request, e)));
         }
         return deliveries.claim(delivery, event, start.ref(), start.deploymentId(), clock.instant())
                 .flatMap(claimed -> claimed ? answer(delivery, start) : replay(delivery, request));
@@ -156,6 +159,15 @@ public class GitHubWebhookController {
             builder.header(REPLAYED, "true");
         }
         return builder.<Object>body(a.body());
+    }
+
+    /** GitHub redelivers a 5xx; Retry-After says when for clients that read it. */
+    private ResponseEntity<Object> busy(ServerHttpRequest request, Throwable e) {
+        log.warn("GitHub delivery refused for now: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+        ResponseEntity<Object> refused = reject("overloaded", HttpStatus.SERVICE_UNAVAILABLE, "Busy",
+                "deliveries are arriving faster than they can be stored; deliver this one again later", request);
+        return ResponseEntity.status(refused.getStatusCode()).headers(refused.getHeaders())
+                .header("Retry-After", "5").body(refused.getBody());
     }
 
     private ResponseEntity<Object> tooLarge(ServerHttpRequest request, long max) {
