@@ -13,7 +13,7 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * One shared context for the Slack tests: the engine test setup on a database of its own (rollgate_test_slack, so
- * they can run beside the other engine tests) and applications of its own (slack-a ... slack-k, so the shared
+ * they can run beside the other engine tests) and applications of its own (slack-a ... slack-l, so the shared
  * {@link ScriptedWorld} never mixes their targets with other tests'), with Slack configured against {@link FakeSlack}
  * (which is also the only host a response_url may name).
  */
@@ -41,6 +41,7 @@ import org.springframework.test.context.ContextConfiguration;
         "rollgate.applications.slack-i.smoke-paths=/health",
         "rollgate.applications.slack-j.smoke-paths=/health",
         "rollgate.applications.slack-k.smoke-paths=/health",
+        "rollgate.applications.slack-l.smoke-paths=/health",
         "rollgate.slack.timeout=1s",
         "rollgate.slack.backoff=100ms",
         "rollgate.slack.max-backoff=400ms"})

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -54,10 +55,18 @@ public class SlackActionsController {
     private final SlackActions parser;
     private final SlackResponses responses;
     private final Clock clock;
+    private final Duration answerWithin;
 
+    @Autowired
     public SlackActionsController(SlackProperties properties, ReleaseService releases,
                                   ObjectProvider<SlackCalls> slack, SlackActions parser, SlackResponses responses,
                                   Clock clock) {
+        this(properties, releases, slack, parser, responses, clock, ANSWER_WITHIN);
+    }
+
+    SlackActionsController(SlackProperties properties, ReleaseService releases, ObjectProvider<SlackCalls> slack,
+                           SlackActions parser, SlackResponses responses, Clock clock, Duration answerWithin) {
+        this.answerWithin = answerWithin;
         this.properties = properties;
         this.releases = releases;
         this.slack = slack;
@@ -115,19 +124,25 @@ public class SlackActionsController {
         if (action.type() == null) {
             return Mono.just("Rollgate does not handle this Slack interaction.");
         }
-        return role(action.userId())
+        Mono<String> outcome = role(action.userId())
                 .flatMap(role -> role.ordinal() < Role.RELEASE_MANAGER.ordinal()
                         ? Mono.just("Sorry, your Rollgate role is " + role.id() + ": only release managers"
                         + " and admins may " + verb(action.type()) + " releases from Slack.")
                         : command(action, role == Role.ADMIN))
-                .timeout(ANSWER_WITHIN)
-                .onErrorResume(TimeoutException.class, e -> Mono.just("Rollgate is still working on it; the"
-                        + " release's message and the console show whether the " + verb(action.type())
-                        + " went through."))
                 .onErrorResume(e -> {
                     log.warn("slack {} of {} failed: {}", verb(action.type()), action.value(), e.toString());
                     return Mono.just("Rollgate could not " + verb(action.type()) + " the release (internal error);"
                             + " the console shows its state.");
+                })
+                .cache();
+        // Started here and carried to its end whatever the user is told meanwhile: a notice that cancelled it
+        // could roll back its transaction while saying it was still running.
+        outcome.subscribe();
+        return outcome.timeout(answerWithin)
+                .onErrorResume(TimeoutException.class, e -> {
+                    responses.reply(action.responseUrl(), outcome);
+                    return Mono.just("Rollgate is still working on it; the outcome of the " + verb(action.type())
+                            + " follows here when it is known.");
                 });
     }
 

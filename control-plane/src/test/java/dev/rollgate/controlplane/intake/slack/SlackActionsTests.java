@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -58,6 +59,14 @@ class SlackActionsTests {
     EventRepository events;
     @Autowired
     Clock clock;
+    @Autowired
+    SlackProperties slackProperties;
+    @Autowired
+    ObjectProvider<SlackCalls> slackCalls;
+    @Autowired
+    SlackActions parser;
+    @Autowired
+    SlackResponses responses;
 
     ReleaseDriver driver;
 
@@ -162,6 +171,28 @@ class SlackActionsTests {
         assertThat(promoting.actor().toString()).isEqualTo("slack:U0MANAGER");
         assertThat(promoting.reason()).contains("from Slack by maria");
         assertThat(FakeSlack.INSTANCE.answersTo(click)).hasSize(1);
+    }
+
+    @Test
+    void aCommandSlowerThanTheNoticeIsStillCarriedOutAndItsOutcomeFollows() {
+        Release release = progressing("slack-l", "sll-1.1.0");
+        // Told "still working" at once: the command has barely started when the notice goes out.
+        var controller = new SlackActionsController(slackProperties, service, slackCalls, parser, responses, clock,
+                Duration.ofNanos(1));
+        WebTestClient direct = WebTestClient.bindToController(controller).build();
+        String click = trigger();
+        String body = form(payload("U0MANAGER", "maria", "rollgate_promote", release.id().toString(), click));
+        String ts = Long.toString(clock.instant().getEpochSecond());
+
+        direct.post().uri(URL).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .header("X-Slack-Request-Timestamp", ts)
+                .header("X-Slack-Signature", new SlackSignature(SlackTest.SIGNING_SECRET)
+                        .sign(ts, body.getBytes(StandardCharsets.UTF_8)))
+                .bodyValue(body).exchange().expectStatus().isOk();
+
+        assertThat(answer(click, 1)).startsWith("Rollgate is still working on it");
+        assertThat(answer(click, 2)).startsWith("Promote accepted: slack-l sll-1.1.0 in staging is now ");
+        driver.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
     }
 
     @Test
