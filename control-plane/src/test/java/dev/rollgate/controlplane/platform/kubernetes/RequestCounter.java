@@ -30,8 +30,12 @@ public final class RequestCounter implements Interceptor {
         }
     }
 
-    /** @param path the request path without its query, e.g. {@code /apis/apps/v1/namespaces/ns/deployments/app-stable} */
-    public record Request(Verb verb, String method, String path) {
+    /**
+     * @param path the request path without its query, e.g. {@code /apis/apps/v1/namespaces/ns/deployments/app-stable}
+     * @param body what a write sent (the object, or the patch), null for reads: only writes keep theirs, so a long
+     *             run of informer traffic costs no memory for bodies
+     */
+    public record Request(Verb verb, String method, String path, String body) {
         @Override
         public String toString() {
             return verb + " " + path;
@@ -47,7 +51,9 @@ public final class RequestCounter implements Interceptor {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        Request r = new Request(verb(request.method(), request.uri()), request.method(), request.uri().getRawPath());
+        Verb verb = verb(request.method(), request.uri());
+        Request r = new Request(verb, request.method(), request.uri().getRawPath(),
+                verb.write() ? request.bodyString() : null);
         synchronized (requests) {
             requests.add(r);
         }
