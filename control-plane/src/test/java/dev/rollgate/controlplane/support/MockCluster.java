@@ -2,6 +2,7 @@ package dev.rollgate.controlplane.support;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 
@@ -69,6 +70,18 @@ public final class MockCluster {
         names.stream().distinct().forEach(name -> client.namespaces()
                 .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .createOr(NonDeletingOperation::update));
+    }
+
+    /**
+     * Answers the smoke checks of both of {@code app}'s tracks (through the API server's Service proxy, as the
+     * k8stest profile has them) with 200 from now on.
+     */
+    public void answerSmokeChecks(String namespace, String app) {
+        for (String track : List.of("stable", "canary")) {
+            server.expect().get()
+                    .withPath("/api/v1/namespaces/" + namespace + "/services/" + app + "-" + track + ":80/proxy/health")
+                    .andReturn(200, "ok").always();
+        }
     }
 
     public KubernetesMockServer server() {

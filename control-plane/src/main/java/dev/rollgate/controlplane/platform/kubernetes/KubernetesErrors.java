@@ -29,12 +29,24 @@ final class KubernetesErrors {
         int code = k.getCode();
         if (code <= 0) {
             // fabric8 says only "Operation: [get] ... failed.", "An error has occurred." or null; why is in the causes.
-            return new AdapterException(false, what + ": the API server did not answer" + unanswered(k), e);
+            return new AdapterException(false, what + (interrupted(k)
+                    ? ": gave up waiting for the API server (the call was cancelled)"
+                    : ": the API server did not answer" + unanswered(k)), e);
         }
         boolean permanent = code >= 400 && code < 500 && code != 409 && code != 429 && code != 408;
         String reason = k.getStatus() != null && k.getStatus().getMessage() != null
                 ? k.getStatus().getMessage() : k.getMessage();
         return new AdapterException(permanent, what + ": HTTP " + code + " " + reason, e);
+    }
+
+    /** Rollgate stopped waiting (a tick's timeout cancels its call), which says nothing about the API server. */
+    private static boolean interrupted(Throwable e) {
+        for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,13 +2,18 @@ package dev.rollgate.controlplane.platform.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.springframework.boot.health.contributor.Status.DOWN;
+import static org.springframework.boot.health.contributor.Status.UP;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.rollgate.controlplane.release.Command;
@@ -17,8 +22,10 @@ import dev.rollgate.controlplane.release.ReleaseEvent;
 import dev.rollgate.controlplane.release.ReleaseReconciler;
 import dev.rollgate.controlplane.release.ReleaseService;
 import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.Track;
 import dev.rollgate.controlplane.release.persistence.EventRepository;
 import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
+import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.support.KubernetesEngineTest;
 import dev.rollgate.controlplane.support.KubernetesNode;
 import dev.rollgate.controlplane.support.MockCluster;
@@ -37,6 +44,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 @KubernetesEngineTest
 class KubernetesApiFaultTests {
 
+    private static final Logger log = LoggerFactory.getLogger(KubernetesApiFaultTests.class);
     private static final String FAULTS = "kf-faults";
     private static final String FAULTS_NS = "rollgate-kf-faults";
     private static final String DENIED = "kf-denied";
@@ -71,7 +79,7 @@ class KubernetesApiFaultTests {
 
     @Test
     void aForbiddenVirtualServiceUpdateFailsTheReleaseWithTheApiServersMessage() {
-        establish(service, driver, "kf-forbidden-route", FAULTS, FAULTS_NS);
+        establish(driver, "kf-forbidden-route", FAULTS, FAULTS_NS);
         String message = "virtualservices.networking.istio.io \"kf-forbidden-route\" is forbidden: User \""
                 + SERVICE_ACCOUNT + "\" cannot update resource \"virtualservices\" in API group"
                 + " \"networking.istio.io\" in the namespace \"" + FAULTS_NS + "\"";
@@ -91,7 +99,7 @@ class KubernetesApiFaultTests {
 
     @Test
     void aForbiddenDeploymentCreateFailsTheReleaseBeforeAnyTrafficMoves() {
-        establish(service, driver, "kf-forbidden-deploy", DENIED, DENIED_NS);
+        establish(driver, "kf-forbidden-deploy", DENIED, DENIED_NS);
         String message = "deployments.apps is forbidden: User \"" + SERVICE_ACCOUNT + "\" cannot create resource"
                 + " \"deployments\" in API group \"apps\" in the namespace \"" + DENIED_NS + "\"";
         cluster.server().expect().post().withPath("/apis/apps/v1/namespaces/" + DENIED_NS + "/deployments")
@@ -109,7 +117,7 @@ class KubernetesApiFaultTests {
 
     @Test
     void conflictingWritesAreReReadAndRetriedAndTheCanaryConverges() {
-        establish(service, driver, "kf-conflict", FAULTS, FAULTS_NS);
+        establish(driver, "kf-conflict", FAULTS, FAULTS_NS);
         // As many lost races in a row as the error limit: only retries inside the write keep the release running.
         Status conflict = status(409, "Conflict", "Operation cannot be fulfilled on virtualservices.networking.istio.io"
                 + " \"kf-conflict\": the object has been modified; please apply your changes to the latest version"
@@ -144,33 +152,45 @@ class KubernetesApiFaultTests {
              KubernetesNode node = KubernetesNode.start("kf-outage-node", true)) {
             ReleaseDriver nodes = node.driver();
             KubernetesHealthIndicator health = node.bean(KubernetesHealthIndicator.class);
-            establish(node.bean(ReleaseService.class), nodes, "kf-outage", OUTAGE, OUTAGE_NS);
+            establish(nodes, "kf-outage", OUTAGE, OUTAGE_NS);
             Release release = nodes.start("kf-outage", OUTAGE, "2.0.0");
             awaitSplit(OUTAGE_NS, "kf-outage", "95/5/canary");
 
             cluster.relay().down();
+            Instant cut = Instant.now();
 
             Release paused = nodes.awaitState(release.id(), ReleaseState.PAUSED);
+            Duration toPause = Duration.between(cut, Instant.now());
             assertThat(paused.weight()).isEqualTo(5);
             ReleaseEvent pause = nodes.events(release.id()).stream()
                     .filter(e -> e.type() == ReleaseEvent.Type.PAUSED).reduce((a, b) -> b).orElseThrow();
             assertThat(pause.reason()).startsWith("platform failed 3 times in a row: ")
                     .contains(": the API server did not answer");
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                    assertThat(health.health().block().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN));
+                    assertThat(health.health().block().getStatus()).isEqualTo(DOWN));
+            Duration toDown = Duration.between(cut, Instant.now());
             assertThat(RouteTrail.virtualService(virtualService(OUTAGE_NS, "kf-outage")).withPreview())
                     .isEqualTo("95/5/canary");
 
             cluster.relay().up();
+            Instant back = Instant.now();
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                    assertThat(health.health().block().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP));
+                    assertThat(health.health().block().getStatus()).isEqualTo(UP));
+            Duration toUp = Duration.between(back, Instant.now());
+            // The informers come back on fabric8's reconnect backoff, after /version answers: until they watch
+            // again the tracks and the route are unknown, and a resume would pause again on "not watching".
+            awaitAdaptersAnswer(node, new Target("kf-outage", OUTAGE, OUTAGE_NS));
+            Duration toWatching = Duration.between(back, Instant.now());
+            log.info("API server cut: release PAUSED after {} ms, health DOWN after {} ms; back: health UP after {} ms,"
+                    + " informers watching after {} ms", toPause.toMillis(), toDown.toMillis(), toUp.toMillis(),
+                    toWatching.toMillis());
             node.bean(ReleaseService.class).command(release.id(),
                     new Command(Command.Type.RESUME, ReleaseDriver.TESTER, "API server is back"), null).block();
 
             nodes.awaitSettled(release.id(), ReleaseState.SUCCEEDED);
             List<ReleaseEvent> history = nodes.events(release.id());
             assertThat(history).filteredOn(e -> e.type() == ReleaseEvent.Type.STEP_ADVANCED)
-                    .extracting(e -> e.data().get("weight")).containsExactly(5, 25, 50);
+                    .extracting(e -> e.data().get("weight")).containsExactly(5, 50);
             assertThat(history).extracting(ReleaseEvent::type)
                     .containsSubsequence(ReleaseEvent.Type.PAUSED, ReleaseEvent.Type.RESUMED,
                             ReleaseEvent.Type.SUCCEEDED);
@@ -180,15 +200,20 @@ class KubernetesApiFaultTests {
         }
     }
 
-    /** A first version straight onto stable, answering the smoke checks of both tracks through the API proxy. */
-    static Release establish(ReleaseService service, ReleaseDriver driver, String app, String env, String namespace) {
-        for (String track : List.of("stable", "canary")) {
-            MockCluster.get().server().expect().get()
-                    .withPath("/api/v1/namespaces/" + namespace + "/services/" + app + "-" + track + ":80/proxy/health")
-                    .andReturn(200, "ok").always();
-        }
-        return driver.awaitSettled(service.bootstrap(app, env, "1.0.0").block().release().id(),
-                ReleaseState.SUCCEEDED);
+    private static void awaitAdaptersAnswer(KubernetesNode node, Target target) {
+        KubernetesWorkloads workloads = node.bean(KubernetesWorkloads.class);
+        IstioRouter router = node.bean(IstioRouter.class);
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            workloads.status(target, Track.STABLE).block();
+            workloads.status(target, Track.CANARY).block();
+            return router.current(target).block() != null;
+        });
+    }
+
+    /** A first version straight onto stable, so the release under test is a canary against it. */
+    private void establish(ReleaseDriver driver, String app, String env, String namespace) {
+        cluster.answerSmokeChecks(namespace, app);
+        driver.bootstrap(app, env, "1.0.0");
     }
 
     private static Status status(int code, String reason, String message) {

@@ -119,6 +119,19 @@ class KubernetesErrorsTests {
     }
 
     @Test
+    void aCallCancelledWhileWaitingIsNotBlamedOnTheApiServer() {
+        // An informer's first list waited on by a tick that timed out: fabric8 launders the interrupt.
+        KubernetesClientException e = new KubernetesClientException("An error has occurred.",
+                new InterruptedException());
+
+        AdapterException mapped = KubernetesErrors.map(e, "watch pods in video");
+
+        assertThat(mapped.permanent()).isFalse();
+        assertThat(mapped.getMessage())
+                .isEqualTo("watch pods in video: gave up waiting for the API server (the call was cancelled)");
+    }
+
+    @Test
     void causesWithoutMessagesAreNamedRatherThanPrintedAsNull() {
         // As the JDK client's closed channel arrives: no message on the way down.
         KubernetesClientException e = new KubernetesClientException("An error has occurred.",
