@@ -19,11 +19,15 @@ import reactor.core.publisher.Mono;
 @TestConfiguration(proxyBeanMethods = false)
 public class KubernetesTestCluster {
 
+    /** {@code true}: the context's client reaches the API server through {@link MockCluster#relay()}. */
+    public static final String THROUGH_RELAY = "rollgate.test.kubernetes.through-relay";
+
     /** Wins over KubernetesConfiguration's own client (built from the usual sources, never contacted). */
     @Bean(destroyMethod = "")
     @Primary
-    KubernetesClient mockClusterClient() {
-        return MockCluster.get().rollgateClient();
+    KubernetesClient mockClusterClient(org.springframework.core.env.Environment environment) {
+        return environment.getProperty(THROUGH_RELAY, Boolean.class, false)
+                ? MockCluster.get().relayedClient() : MockCluster.get().rollgateClient();
     }
 
     /** With every configured environment's namespace, as the cluster Rollgate is pointed at would have them. */

@@ -2,11 +2,13 @@ package dev.rollgate.controlplane.support;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 
 import dev.rollgate.controlplane.platform.kubernetes.RequestCounter;
 import dev.rollgate.controlplane.platform.kubernetes.SimulatedCluster;
+import dev.rollgate.controlplane.platform.kubernetes.TcpRelay;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -34,7 +36,10 @@ public final class MockCluster {
     private final RequestCounter requests = new RequestCounter();
     private final KubernetesClient client;
     private final KubernetesClient rollgateClient;
+    private final Config rollgateConfig;
     private final SimulatedCluster simulator;
+    private TcpRelay relay;
+    private KubernetesClient relayedClient;
 
     private MockCluster() {
         // Mixed: an expectation (server().expect()) answers first, e.g. a Service proxy path; CRUD does the rest.
@@ -48,6 +53,7 @@ public final class MockCluster {
                 .withRequestRetryBackoffLimit(1)
                 .withRequestTimeout(5_000)
                 .build();
+        rollgateConfig = rollgate;
         rollgateClient = server.createClient(builder -> requests.attachTo(builder.withConfig(rollgate)));
         simulator = SimulatedCluster.start(client);
     }
@@ -66,6 +72,18 @@ public final class MockCluster {
                 .createOr(NonDeletingOperation::update));
     }
 
+    /**
+     * Answers the smoke checks of both of {@code app}'s tracks (through the API server's Service proxy, as the
+     * k8stest profile has them) with 200 from now on.
+     */
+    public void answerSmokeChecks(String namespace, String app) {
+        for (String track : List.of("stable", "canary")) {
+            server.expect().get()
+                    .withPath("/api/v1/namespaces/" + namespace + "/services/" + app + "-" + track + ":80/proxy/health")
+                    .andReturn(200, "ok").always();
+        }
+    }
+
     public KubernetesMockServer server() {
         return server;
     }
@@ -73,6 +91,32 @@ public final class MockCluster {
     /** The client the Spring context gives Rollgate; every request it sends is in {@link #requests()}. */
     public KubernetesClient rollgateClient() {
         return rollgateClient;
+    }
+
+    /**
+     * The API server as a client going through {@link #relay()} sees it: taken down there, it is gone for that client
+     * only (connections refused, watches cut), while the tests' client and the simulated controller still reach it.
+     */
+    public synchronized TcpRelay relay() {
+        if (relay == null) {
+            relay = new TcpRelay(server.getPort());
+        }
+        return relay;
+    }
+
+    /**
+     * Configured as {@link #rollgateClient()} and counted in {@link #requests()} too, but through {@link #relay()}:
+     * a context given it (property {@value KubernetesTestCluster#THROUGH_RELAY}) loses the API server when the
+     * relay goes down.
+     */
+    public synchronized KubernetesClient relayedClient() {
+        if (relayedClient == null) {
+            Config relayed = new ConfigBuilder(rollgateConfig)
+                    .withMasterUrl("http://127.0.0.1:" + relay().port() + "/")
+                    .build();
+            relayedClient = server.createClient(builder -> requests.attachTo(builder.withConfig(relayed)));
+        }
+        return relayedClient;
     }
 
     /** A client for tests to look at or change the cluster with; its requests are not counted. */

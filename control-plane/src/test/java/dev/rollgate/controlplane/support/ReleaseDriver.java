@@ -45,6 +45,11 @@ public record ReleaseDriver(ReleaseService service, ReleaseRepository releases, 
         return awaitSettled(start(app, env, version).id(), ReleaseState.SUCCEEDED);
     }
 
+    /** A first version straight onto stable through the bootstrap path (no analysis), waited for until settled. */
+    public Release bootstrap(String app, String env, String version) {
+        return awaitSettled(service.bootstrap(app, env, version).block().release().id(), ReleaseState.SUCCEEDED);
+    }
+
     public List<ReleaseEvent> events(UUID id) {
         return events.list(id).map(EventRepository.StoredEvent::event).collectList().block();
     }
