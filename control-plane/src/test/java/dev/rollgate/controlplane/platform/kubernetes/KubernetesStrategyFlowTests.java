@@ -1,7 +1,9 @@
 package dev.rollgate.controlplane.platform.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +52,8 @@ class KubernetesStrategyFlowTests {
     MockCluster cluster;
     @Autowired
     ScriptedReadings readings;
+    @Autowired
+    ClusterCache clusterCache;
 
     ReleaseDriver driver;
 
@@ -120,6 +124,9 @@ class KubernetesStrategyFlowTests {
                                 .withName(stableName).endScaleTargetRef()
                         .endSpec().build())
                 .create();
+        // As on a cluster where the HPA was installed first: Rollgate's watch has it before the release starts.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> clusterCache.autoscalerMinimum(HPA_NS, stableName).isPresent());
         establish("kb-hpa-app", HPA);
         assertThat(deployment(HPA_NS, stableName).getSpec().getReplicas()).as("created at the HPA's minimum")
                 .isEqualTo(5);
