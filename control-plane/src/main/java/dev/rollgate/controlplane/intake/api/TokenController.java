@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 import dev.rollgate.controlplane.release.ReleaseProblem;
 import dev.rollgate.controlplane.release.ReleaseProblem.FieldProblem;
@@ -30,9 +31,16 @@ import reactor.core.publisher.Mono;
 public class TokenController {
 
     private final TokenService tokens;
+    private final IntakeAudit audit;
 
-    public TokenController(TokenService tokens) {
+    public TokenController(TokenService tokens, IntakeAudit audit) {
         this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    /** A refused token command (a name in use, an unknown token) is in the audit log like any other refusal. */
+    private <T> Mono<T> auditRefusal(Mono<T> command, ServerWebExchange exchange) {
+        return command.onErrorResume(ReleaseProblem.class, e -> audit.refused(exchange, e).then(Mono.error(e)));
     }
 
     public record TokenView(UUID id, String name, String role, String createdBy, Instant createdAt, Instant revokedAt) {
@@ -50,7 +58,8 @@ public class TokenController {
 
     @PostMapping
     public Mono<ResponseEntity<CreatedToken>> create(@RequestBody Requests.CreateToken body,
-                                                     @AuthenticationPrincipal ApiPrincipal caller) {
+                                                     @AuthenticationPrincipal ApiPrincipal caller,
+                                                     ServerWebExchange exchange) {
         List<FieldProblem> problems = new java.util.ArrayList<>();
         if (body == null || !TokenService.validName(body.name())) {
             problems.add(new FieldProblem("name", "must be " + TokenService.NAME_RULE));
@@ -62,12 +71,12 @@ public class TokenController {
         if (!problems.isEmpty()) {
             return Mono.error(IntakeRefusal.badInput(problems));
         }
-        return tokens.create(body.name(), role.get(), caller.actor())
+        return auditRefusal(tokens.create(body.name(), role.get(), caller.actor())
                 .map(issued -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/tokens/" + issued.token().id()))
                         .header("Cache-Control", "no-store")
                         .body(new CreatedToken(issued.token().id(), issued.token().name(), issued.token().role().id(),
-                                issued.secret(), issued.token().createdAt())));
+                                issued.secret(), issued.token().createdAt()))), exchange);
     }
 
     @GetMapping
@@ -76,9 +85,10 @@ public class TokenController {
     }
 
     @DeleteMapping("/{id}")
-    public Mono<ResponseEntity<Void>> revoke(@PathVariable UUID id, @AuthenticationPrincipal ApiPrincipal caller) {
-        return tokens.revoke(id, caller.actor()).flatMap(done -> done
+    public Mono<ResponseEntity<Void>> revoke(@PathVariable UUID id, @AuthenticationPrincipal ApiPrincipal caller,
+                                             ServerWebExchange exchange) {
+        return auditRefusal(tokens.revoke(id, caller.actor()).flatMap(done -> done
                 ? Mono.just(ResponseEntity.noContent().<Void>build())
-                : Mono.error(ReleaseProblem.notFound("no active token " + id)));
+                : Mono.<ResponseEntity<Void>>error(ReleaseProblem.notFound("no active token " + id))), exchange);
     }
 }

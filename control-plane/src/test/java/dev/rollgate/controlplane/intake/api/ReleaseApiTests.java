@@ -49,6 +49,8 @@ class ReleaseApiTests {
     @Autowired
     EventRepository events;
     @Autowired
+    dev.rollgate.controlplane.release.persistence.AuditRepository audit;
+    @Autowired
     dev.rollgate.controlplane.release.persistence.MeasurementRepository measurements;
     @Autowired
     org.springframework.r2dbc.core.DatabaseClient db;
@@ -340,6 +342,12 @@ class ReleaseApiTests {
                 .jsonPath("$.detail").value(d -> assertThat((String) d).contains("already named '" + name + "'"));
         post(ADMIN, "/api/tokens", Map.of("name", "bootstrap-admin", "role", "admin"))
                 .expectStatus().isEqualTo(HttpStatus.CONFLICT);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit.search(
+                new dev.rollgate.controlplane.release.persistence.AuditRepository.Query(null, null, null, null,
+                        "REFUSED", null, null, null, 0, 500)).block().items())
+                .as("the refused creation is audited with the reason")
+                .anyMatch(e -> e.action().equals("TOKEN_CREATE") && e.detail() != null
+                        && e.detail().contains("already named '" + name + "'")));
         http.delete().uri("/api/tokens/" + first.get("id")).headers(h -> h.setBearerAuth(ADMIN)).exchange()
                 .expectStatus().isNoContent();
         post(ADMIN, "/api/tokens", Map.of("name", name, "role", "viewer")).expectStatus().isCreated();
