@@ -18,6 +18,10 @@ record Scenario(String name, double canaryErrors, double canarySlow, double stab
                 new Scenario("latency regression (30 % of requests > 500 ms)", HEALTHY_ERRORS, 0.30, HEALTHY_ERRORS,
                         true),
                 new Scenario("healthy canary (0.5 % errors)", HEALTHY_ERRORS, 0, HEALTHY_ERRORS, false),
+                // Not in the list: the other scenarios have no slow requests at all, which flatters latency
+                // gates that can fail on one slow request of a handful.
+                new Scenario("healthy canary with a slow tail (0.5 % errors, 0.5 % > 500 ms)", HEALTHY_ERRORS, 0.005,
+                        HEALTHY_ERRORS, false),
                 new Scenario("near threshold (2 % errors)", 0.02, 0, HEALTHY_ERRORS, false),
                 new Scenario("near threshold (4 % errors)", 0.04, 0, HEALTHY_ERRORS, false),
                 new Scenario("shared outage (stable and canary at 20 % errors)", 0.20, 0, 0.20, false));
