@@ -2,7 +2,6 @@ package dev.rollgate.controlplane.bench.detection;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -70,8 +69,7 @@ public final class DetectionBench {
                             .toArray(Outcome[]::new);
                     Row row = Row.of(outcomes);
                     summary.add(scenario, profile, rule, row);
-                    System.out.printf(Locale.ROOT, "%-29s %-26s %8s %8s %7s %7s | %s%n", pi == 0 || ri == 0
-                            ? (ri == 0 ? profile.name() : "") : "", rule.name(), pct(row.share(Result.ROLLED_BACK)),
+                    System.out.printf(Locale.ROOT, "%-29s %-26s %8s %8s %7s %7s | %s%n", ri == 0 ? profile.name() : "", rule.name(), pct(row.share(Result.ROLLED_BACK)),
                             pct(row.share(Result.PROMOTED)), pct(row.share(Result.PAUSED)),
                             pct(row.share(Result.UNDECIDED)), scenario.canaryAtFault() ? row.times() : "      -       -       -");
                 }
@@ -141,11 +139,6 @@ public final class DetectionBench {
         String times() {
             return String.format(Locale.ROOT, "%7s %7s %7s", secs(percentile(0.5)), secs(percentile(0.95)),
                     secs(sortedTimes.length == 0 ? Double.NaN : sortedTimes[sortedTimes.length - 1]));
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(counts);
         }
     }
 
