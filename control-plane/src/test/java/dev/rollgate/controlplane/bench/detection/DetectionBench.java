@@ -69,9 +69,11 @@ public final class DetectionBench {
                             .toArray(Outcome[]::new);
                     Row row = Row.of(outcomes);
                     summary.add(scenario, profile, rule, row);
-                    System.out.printf(Locale.ROOT, "%-29s %-26s %8s %8s %7s %7s | %s%n", ri == 0 ? profile.name() : "", rule.name(), pct(row.share(Result.ROLLED_BACK)),
+                    System.out.printf(Locale.ROOT, "%-29s %-26s %8s %8s %7s %7s | %s%n",
+                            ri == 0 ? profile.name() : "", rule.name(), pct(row.share(Result.ROLLED_BACK)),
                             pct(row.share(Result.PROMOTED)), pct(row.share(Result.PAUSED)),
-                            pct(row.share(Result.UNDECIDED)), scenario.canaryAtFault() ? row.times() : "      -       -       -");
+                            pct(row.share(Result.UNDECIDED)),
+                            scenario.canaryAtFault() ? row.times() : "      -       -       -");
                 }
             }
         }
