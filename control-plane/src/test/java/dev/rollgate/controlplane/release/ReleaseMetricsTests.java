@@ -167,7 +167,7 @@ class ReleaseMetricsTests {
 
     @Test
     void showsTheCandidatesWeightWhileItRunsAndZeroOnceItIsRolledBack() {
-        driver.establish("meter-e", "slow-canary", "me-1.0.0");
+        driver.bootstrap("meter-e", "slow-canary", "me-1.0.0");
         Map<String, String> target = target("meter-e", "slow-canary");
         assertThat(scrape().value("rollgate_canary_weight", target)).isZero();
         world.scriptHealthy("me-1.1.0");
@@ -206,7 +206,7 @@ class ReleaseMetricsTests {
 
     @Test
     void countsTheLeasesThisReplicaHolds() {
-        driver.establish("meter-g", "slow-canary", "mg-1.0.0");
+        driver.bootstrap("meter-g", "slow-canary", "mg-1.0.0");
         world.scriptHealthy("mg-1.1.0");
 
         Release release = driver.start("meter-g", "slow-canary", "mg-1.1.0");
