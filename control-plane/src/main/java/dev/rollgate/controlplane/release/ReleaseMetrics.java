@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import dev.rollgate.controlplane.analysis.Measurement;
@@ -50,11 +51,22 @@ public class ReleaseMetrics {
     private final Set<UUID> leases = ConcurrentHashMap.newKeySet();
     private final Map<Key, AtomicInteger> weights = new ConcurrentHashMap<>();
 
+    @Autowired
     public ReleaseMetrics(MeterRegistry registry, EventRepository events, Policies policies,
                           RollgateProperties properties) {
+        this(registry, events, properties.reconcileInterval());
+        // Every configured target shows 0 from the start, so "no canary" is a value rather than a missing series.
+        for (Application app : policies.applications()) {
+            for (Environment env : policies.environments()) {
+                weight(new Key(app.name(), env.name()));
+            }
+        }
+    }
+
+    ReleaseMetrics(MeterRegistry registry, EventRepository events, Duration interval) {
         this.registry = registry;
         this.events = events;
-        this.interval = properties.reconcileInterval();
+        this.interval = interval;
         this.ticks = Timer.builder("rollgate.tick.duration")
                 .description("one reconcile tick of one release, lease held")
                 .serviceLevelObjectives(ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500), ms(5000), ms(10000))
@@ -63,12 +75,6 @@ public class ReleaseMetrics {
                 .description("ticks that took longer than the reconcile interval").register(registry);
         Gauge.builder("rollgate.leases.held", leases, Set::size)
                 .description("release leases this replica holds").register(registry);
-        // Every configured target shows 0 from the start, so "no canary" is a value rather than a missing series.
-        for (Application app : policies.applications()) {
-            for (Environment env : policies.environments()) {
-                weight(new Key(app.name(), env.name()));
-            }
-        }
     }
 
     /** Fed after each commit with the release as written and the events written with it. */
