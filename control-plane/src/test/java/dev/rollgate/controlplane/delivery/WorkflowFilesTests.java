@@ -38,6 +38,20 @@ class WorkflowFilesTests {
     }
 
     @Test
+    void ciInstallsEveryNpmToolCiRunInstalls() throws IOException {
+        Matcher tools = Pattern.compile("(?m)^npm_global (\\S+)$").matcher(Files.readString(ROOT.resolve(".ci/run")));
+        String install = workflow("ci.yml").path("jobs").path("test").path("steps").valueStream()
+                .map(step -> step.path("run").asString("")).filter(run -> run.contains("npm install")).findFirst()
+                .orElseThrow(() -> new AssertionError("ci.yml installs nothing with npm"));
+        List<String> names = new ArrayList<>();
+        while (tools.find()) {
+            names.add(tools.group(1));
+        }
+
+        assertThat(names).contains("@action-validator/cli").allSatisfy(name -> assertThat(install).contains(name));
+    }
+
+    @Test
     void everyActionIsPinnedToAMajorVersionAndEveryJobDeclaresItsPermissions() throws IOException {
         for (Path file : workflowFiles()) {
             JsonNode workflow = workflow(file.getFileName().toString());
