@@ -31,6 +31,7 @@ public class ReleaseReconciler implements SmartLifecycle {
     private final LeaseRepository leases;
     private final ReleaseTicker ticker;
     private final ReconcileNudges nudges;
+    private final ReleaseMetrics metrics;
     private final Duration interval;
     private final Duration leaseTtl;
     private final Duration tickTimeout;
@@ -39,7 +40,9 @@ public class ReleaseReconciler implements SmartLifecycle {
     private volatile Disposable loop;
 
     public ReleaseReconciler(ReleaseRepository releases, LeaseRepository leases, ReleaseTicker ticker,
-                             ReconcileNudges nudges, RollgateProperties properties, InstanceId instanceId) {
+                             ReconcileNudges nudges, RollgateProperties properties, InstanceId instanceId,
+                             ReleaseMetrics metrics) {
+        this.metrics = metrics;
         this.releases = releases;
         this.leases = leases;
         this.ticker = ticker;
@@ -66,7 +69,8 @@ public class ReleaseReconciler implements SmartLifecycle {
 
     /** One pass over every unsettled release; exposed for tests that drive the loop by hand. */
     public Mono<Void> reconcileAll() {
-        return releases.findUnsettled().flatMap(r -> reconcileOne(r.id()), 16).then();
+        return releases.findUnsettled().collectList().doOnNext(metrics::unsettled)
+                .flatMapMany(Flux::fromIterable).flatMap(r -> reconcileOne(r.id()), 16).then();
     }
 
     private Mono<Void> reconcileOne(UUID id) {
@@ -74,7 +78,8 @@ public class ReleaseReconciler implements SmartLifecycle {
             return Mono.empty();
         }
         return leases.acquire(id, instanceId, leaseTtl)
-                .flatMap(held -> held ? ticker.tick(id) : Mono.<Void>empty())
+                .doOnNext(held -> metrics.lease(id, held))
+                .flatMap(held -> held ? metrics.timed(ticker.tick(id)) : Mono.<Void>empty())
                 .timeout(tickTimeout)
                 .onErrorResume(e -> {
                     log.warn("tick of release {} failed: {}", id, e.toString());
@@ -88,6 +93,7 @@ public class ReleaseReconciler implements SmartLifecycle {
         halt();
         // Hand our releases over at once instead of making another replica wait for the TTL.
         leases.releaseAll(instanceId).onErrorComplete().block(Duration.ofSeconds(5));
+        metrics.leasesReleased();
         log.info("reconciler {} stopped", instanceId);
     }
 

@@ -41,11 +41,14 @@ public class ReleaseService {
     private final AuditTrail audit;
     private final LiveTrafficCheck traffic;
     private final dev.rollgate.controlplane.release.persistence.LeaseRepository leases;
+    private final ReleaseMetrics metrics;
 
     public ReleaseService(Policies policies, PlatformRegistry platforms, ReleaseRepository releases,
                           IdempotencyRepository keys, EventPublisher publisher, ReconcileNudges nudges, Clock clock,
                           List<dev.rollgate.controlplane.release.port.TargetFacts> facts, AuditTrail audit,
-                          LiveTrafficCheck traffic, dev.rollgate.controlplane.release.persistence.LeaseRepository leases) {
+                          LiveTrafficCheck traffic, dev.rollgate.controlplane.release.persistence.LeaseRepository leases,
+                          ReleaseMetrics metrics) {
+        this.metrics = metrics;
         this.traffic = traffic;
         this.leases = leases;
         this.facts = List.copyOf(facts);
@@ -203,6 +206,7 @@ public class ReleaseService {
                             .then(releases.insert(d.release(), d.events(), remember))
                             .doOnNext(saved -> {
                                 publisher.publish(saved, d.events());
+                                metrics.committed(saved, d.events());
                                 nudges.nudge(saved.id());
                             })
                             .map(saved -> new Created(saved, false));
@@ -284,6 +288,7 @@ public class ReleaseService {
                 .then(audit.accepted(command.actor(), action, d.release(), command.reason()));
         return releases.update(d.release(), d.events(), remember).doOnNext(saved -> {
             publisher.publish(saved, d.events());
+            metrics.committed(saved, d.events());
             nudges.nudge(saved.id());
         }).flatMap(saved -> saved.finalized()
                 // Handed over (an admin abandoned a rollback): the slot is free now, as after a finalize.

@@ -45,6 +45,7 @@ public class ReleaseTicker {
     private final EventPublisher publisher;
     private final ReconcileNudges nudges;
     private final AuditTrail audit;
+    private final ReleaseMetrics metrics;
     private final Clock clock;
     private final Duration budget;
     private static final Duration FOREIGN_CHANGE_TIMEOUT = Duration.ofSeconds(2);
@@ -52,7 +53,9 @@ public class ReleaseTicker {
     public ReleaseTicker(ReleaseRepository releases, MeasurementRepository measurements, LeaseRepository leases,
                          Policies policies, PlatformRegistry platforms, ObservationCollector collector,
                          EffectExecutor executor, EventPublisher publisher, ReconcileNudges nudges, AuditTrail audit,
-                         Clock clock, dev.rollgate.controlplane.policy.RollgateProperties properties) {
+                         Clock clock, dev.rollgate.controlplane.policy.RollgateProperties properties,
+                         ReleaseMetrics metrics) {
+        this.metrics = metrics;
         this.clock = clock;
         // Inside the reconciler's tick timeout, so a platform that hangs is still seen, counted and timed out
         // by the machine instead of the whole tick being cancelled without a trace.
@@ -140,6 +143,7 @@ public class ReleaseTicker {
     private Mono<Void> decide(Release r, Mono<Observation> observed, Target target, Workloads workloads,
                               TrafficRouter router, Optional<ReleaseEvent> noticed) {
         return observed.flatMap(observation -> {
+            metrics.evaluated(observation.measurements());
             Decision decided = ReleaseMachine.observe(r, observation);
             Decision d = noticed.map(decided::withEvent).orElse(decided);
             Mono<Void> record = measurements.record(r.id(), java.util.stream.Stream.concat(
@@ -151,6 +155,7 @@ public class ReleaseTicker {
                             audit.systemDecisions(d.release(), d.events())))
                     .flatMap(saved -> {
                         publisher.publish(saved, d.events());
+                        metrics.committed(saved, d.events());
                         if (saved.finalized()) {
                             // Handed over to a person: no effect may touch the platform again.
                             publisher.finalized(saved);
@@ -194,6 +199,7 @@ public class ReleaseTicker {
         return releases.update(r.markFinalized(), List.of(event), audit.systemDecisions(r, List.of(event)))
                 .flatMap(saved -> {
                     publisher.publish(saved, List.of(event));
+                    metrics.committed(saved, List.of(event));
                     publisher.finalized(saved);
                     return leases.drop(saved.id());
                 });

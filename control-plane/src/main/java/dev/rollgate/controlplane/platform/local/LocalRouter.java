@@ -1,5 +1,7 @@
 package dev.rollgate.controlplane.platform.local;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +46,10 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
     private static final Logger log = LoggerFactory.getLogger(LocalRouter.class);
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
+    private final String bindAddress;
     private final Map<String, Integer> configuredPorts = new LinkedHashMap<>();
     private final Map<String, WeightedProxy> proxies = new LinkedHashMap<>();
     private final ConnectionProvider pool;
@@ -54,13 +58,26 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
     @Autowired
     public LocalRouter(Policies policies, LocalProperties properties, ObjectProvider<LocalBackends> backends,
                        TrafficStats stats,
-                       @Value("${rollgate.local.proxy-response-timeout:30s}") Duration responseTimeout) {
-        this(localTargets(policies, properties), lazy(backends), stats, responseTimeout);
+                       @Value("${rollgate.local.proxy-response-timeout:30s}") Duration responseTimeout,
+                       @Value("${rollgate.local.bind-address:" + LOOPBACK + "}") String bindAddress) {
+        this(localTargets(policies, properties), bindAddress, lazy(backends), stats, responseTimeout);
     }
 
-    /** @param frontPorts each target's front port, 0 for a free one */
+    /** @param frontPorts each target's front port, 0 for a free one; the proxies listen on 127.0.0.1 */
     public LocalRouter(Map<Target, Integer> frontPorts, LocalBackends backends, TrafficStats stats,
                        Duration responseTimeout) {
+        this(frontPorts, LOOPBACK, backends, stats, responseTimeout);
+    }
+
+    /**
+     * @param frontPorts  each target's front port, 0 for a free one
+     * @param bindAddress where the proxies listen: 127.0.0.1, or a wildcard (0.0.0.0, ::) to be reachable from other
+     *                    machines (a container's published ports); Rollgate's own smoke checks and synthetic load
+     *                    call them on 127.0.0.1, so any other single address is refused
+     */
+    public LocalRouter(Map<Target, Integer> frontPorts, String bindAddress, LocalBackends backends,
+                       TrafficStats stats, Duration responseTimeout) {
+        this.bindAddress = checkedBindAddress(bindAddress);
         this.pool = ConnectionProvider.builder("rollgate-proxy")
                 .maxConnections(512)
                 .pendingAcquireMaxCount(4096)
@@ -73,7 +90,8 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
                 .responseTimeout(responseTimeout);
         frontPorts.forEach((target, port) -> {
             configuredPorts.put(target.key(), port);
-            proxies.put(target.key(), new WeightedProxy(target, backends, stats, client, responseTimeout));
+            proxies.put(target.key(), new WeightedProxy(target, this.bindAddress, backends, stats, client,
+                    responseTimeout));
         });
     }
 
@@ -92,12 +110,20 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
         return Mono.fromCallable(() -> proxy(target).weights());
     }
 
+    /** Where the front doors listen. */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
     /** The targets this router serves, in configuration order. */
     public List<Target> targets() {
         return proxies.values().stream().map(WeightedProxy::target).collect(Collectors.toList());
     }
 
-    /** Where {@code target}'s front door listens on 127.0.0.1; empty before start or for an unknown target. */
+    /**
+     * The port {@code target}'s front door listens on (reachable on 127.0.0.1 whatever the bind address); empty
+     * before start or for an unknown target.
+     */
     public Optional<Integer> frontPort(Target target) {
         WeightedProxy proxy = proxies.get(target.key());
         return proxy == null ? Optional.empty() : proxy.port();
@@ -110,11 +136,12 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
             int wanted = configuredPorts.get(target.key());
             try {
                 int port = proxy.start(wanted);
-                log.info("local proxy for {} listening on 127.0.0.1:{}", target.key(), port);
+                log.info("local proxy for {} listening on {}:{}", target.key(), bindAddress, port);
             } catch (RuntimeException e) {
                 // One environment's busy port must not take the others (or the console) down with it.
-                log.error("local proxy for {} cannot listen on 127.0.0.1:{}: {} (set rollgate.local.ports.{}.{})",
-                        target.key(), wanted, e.getMessage(), target.application(), target.environment());
+                log.error("local proxy for {} cannot listen on {}:{}: {} (set rollgate.local.ports.{}.{})",
+                        target.key(), bindAddress, wanted, e.getMessage(), target.application(),
+                        target.environment());
             }
         }
         running = true;
@@ -155,6 +182,25 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
                     + " (environments whose router is '" + NAME + "')");
         }
         return proxy;
+    }
+
+    // Rollgate's own smoke checks and synthetic load call the proxies on 127.0.0.1: any bind address they could
+    // not reach that way is refused at start rather than found out from failing releases.
+    private static String checkedBindAddress(String address) {
+        String refusal = "rollgate.local.bind-address must be 127.0.0.1 or a wildcard (0.0.0.0, ::), not '" + address
+                + "': Rollgate's own smoke checks and synthetic load reach the proxies on 127.0.0.1";
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException(refusal);
+        }
+        try {
+            InetAddress resolved = InetAddress.getByName(address.strip());
+            if (resolved.isAnyLocalAddress() || resolved.getHostAddress().equals(LOOPBACK)) {
+                return address.strip();
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(refusal, e);
+        }
+        throw new IllegalArgumentException(refusal);
     }
 
     static Map<Target, Integer> localTargets(Policies policies, LocalProperties properties) {

@@ -29,8 +29,9 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The front door of one application in one environment: a streaming reverse proxy on 127.0.0.1 that sends each
- * request to the stable or the canary instance by the current weights, and counts every answer per track.
+ * The front door of one application in one environment: a streaming reverse proxy (on 127.0.0.1 unless told
+ * otherwise) that sends each request to the stable or the canary instance by the current weights, and counts
+ * every answer per track. The instances behind it are always on loopback.
  */
 public final class WeightedProxy {
 
@@ -40,6 +41,7 @@ public final class WeightedProxy {
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
 
     private final Target target;
+    private final String bindAddress;
     private final LocalBackends backends;
     private final TrafficStats stats;
     private final HttpClient client;
@@ -47,10 +49,14 @@ public final class WeightedProxy {
     private final AtomicReference<Weights> weights = new AtomicReference<>(Weights.ALL_STABLE);
     private volatile DisposableServer server;
 
-    /** {@code client} is shared by all proxies (one connection pool) and already carries the response timeout. */
-    public WeightedProxy(Target target, LocalBackends backends, TrafficStats stats, HttpClient client,
-                         Duration responseTimeout) {
+    /**
+     * {@code client} is shared by all proxies (one connection pool) and already carries the response timeout;
+     * {@code bindAddress} is the address the front door listens on.
+     */
+    public WeightedProxy(Target target, String bindAddress, LocalBackends backends, TrafficStats stats,
+                         HttpClient client, Duration responseTimeout) {
         this.target = target;
+        this.bindAddress = bindAddress;
         this.backends = backends;
         this.stats = stats;
         this.client = client;
@@ -70,11 +76,11 @@ public final class WeightedProxy {
         weights.set(next);
     }
 
-    /** Binds 127.0.0.1:{@code port} (0: a free port) and returns the port bound. */
+    /** Binds the bind address's {@code port} (0: a free port) and returns the port bound. */
     public synchronized int start(int port) {
         if (server == null) {
             server = HttpServer.create()
-                    .host("127.0.0.1")
+                    .host(bindAddress)
                     .port(port)
                     .handle(this::handle)
                     .bindNow(BIND_TIMEOUT);

@@ -1,9 +1,16 @@
 package dev.rollgate.controlplane.platform.local.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -270,6 +277,47 @@ class LocalRouterTests {
     }
 
     @Test
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        assumeTrue(otherLoopbackAddressWorks(), "127.0.0.2 is not a loopback address here (Linux has all of 127/8)");
+        int front = router.frontPort(TARGET).orElseThrow();
+
+        assertThat(router.bindAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.2", front), 2_000);
+            }
+        }).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aWildcardBindAddressAnswersOnEveryAddressOfTheMachine() throws Exception {
+        assumeTrue(otherLoopbackAddressWorks(), "127.0.0.2 is not a loopback address here (Linux has all of 127/8)");
+        LocalRouter wildcard = new LocalRouter(Map.of(TARGET, 0), "0.0.0.0", backends, stats, RESPONSE_TIMEOUT);
+        try {
+            wildcard.start();
+            int front = wildcard.frontPort(TARGET).orElseThrow();
+
+            // 127.0.0.2 stands for any address other than the one a loopback-only proxy would have bound.
+            Reply viaOtherAddress = new ProxyClient("127.0.0.2", front).get("/api/videos");
+            Reply viaLoopback = new ProxyClient(front).get("/api/videos");
+
+            assertThat(viaOtherAddress.status()).isEqualTo(200);
+            assertThat(viaOtherAddress.header(WeightedProxy.TRACK_HEADER)).isEqualTo("stable");
+            assertThat(viaLoopback.status()).as("smoke checks and synthetic load still use 127.0.0.1").isEqualTo(200);
+        } finally {
+            wildcard.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"192.0.2.10", "127.0.0.2", "::1", "no-such-host.invalid", " "})
+    void refusesABindAddressItsOwnSmokeChecksCouldNotReach(String address) {
+        assertThatThrownBy(() -> new LocalRouter(Map.of(TARGET, 0), address, backends, stats, RESPONSE_TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rollgate.local.bind-address");
+    }
+
+    @Test
     void exportsRequestTimerWithHalfSecondBucket() {
         route(Weights.canary(100));
         client.get("/api/videos");
@@ -278,6 +326,14 @@ class LocalRouterTests {
                 .containsPattern("rollgate_proxy_requests_seconds_bucket\\{application=\"video-api\","
                         + "environment=\"staging\",outcome=\"2xx\",status=\"200\",track=\"canary\","
                         + "version=\"2.0.0\",le=\"0.5\"} 1"));
+    }
+
+    private static boolean otherLoopbackAddressWorks() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void route(Weights weights) {

@@ -82,6 +82,16 @@ class LocalRouterWiringTests {
         });
     }
 
+    @Test
+    void theProxiesListenWhereConfigurationSaysAndRefuseAnAddressRollgateCannotReachThemOn() {
+        context.run(ctx -> assertThat(ctx.getBean(LocalRouter.class).bindAddress()).isEqualTo("127.0.0.1"));
+        context.withPropertyValues("rollgate.local.bind-address=0.0.0.0")
+                .run(ctx -> assertThat(ctx.getBean(LocalRouter.class).bindAddress()).isEqualTo("0.0.0.0"));
+        context.withPropertyValues("rollgate.local.bind-address=192.0.2.10")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("rollgate.local.bind-address"));
+    }
+
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({RollgateProperties.class, LocalProperties.class})
     @Import({Policies.class, SlidingTrafficStats.class, BuiltinMetricsProvider.class, LocalRouter.class,

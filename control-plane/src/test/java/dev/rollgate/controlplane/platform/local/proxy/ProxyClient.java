@@ -16,7 +16,11 @@ final class ProxyClient {
     private final HttpClient client;
 
     ProxyClient(int port) {
-        this.client = HttpClient.create().baseUrl("http://127.0.0.1:" + port);
+        this("127.0.0.1", port);
+    }
+
+    ProxyClient(String host, int port) {
+        this.client = HttpClient.create().baseUrl("http://" + host + ":" + port);
     }
 
     Reply get(String uri, Map<String, String> headers) {
