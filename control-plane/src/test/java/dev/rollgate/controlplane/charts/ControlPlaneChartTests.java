@@ -42,6 +42,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 
 /**
  * The chart as {@code helm lint --strict} and {@code helm template} see it with each value file under {@code ci/},
@@ -220,6 +222,20 @@ class ControlPlaneChartTests {
                 .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo(config.getMetadata().getName()));
         assertThat(config.getData()).containsKey(Path.of(mount.getMountPath()).relativize(file).toString());
         assertThat(pod.getServiceAccountName()).isEqualTo(ControlPlaneChart.FULLNAME);
+    }
+
+    @Test
+    void aTlsOnlyDatabaseGetsUrlsBothDriversReadTheModeFrom() {
+        Container container = container(objects(ControlPlaneChart.renderWith("database.sslMode", "require")));
+
+        ConnectionFactoryOptions r2dbc = ConnectionFactoryOptions.parse(env(container, "SPRING_R2DBC_URL"));
+        assertThat(r2dbc.getValue(ConnectionFactoryOptions.HOST)).isEqualTo("postgresql");
+        assertThat(r2dbc.getValue(ConnectionFactoryOptions.DATABASE)).isEqualTo("rollgate");
+        assertThat(r2dbc.getValue(PostgresqlConnectionFactoryProvider.SSL_MODE)).hasToString("require");
+        assertThat(org.postgresql.Driver.parseURL(env(container, "SPRING_FLYWAY_URL"), null))
+                .containsEntry("sslmode", "require").containsEntry("PGDBNAME", "rollgate");
+        assertThat(env(container(objects(ControlPlaneChart.render(Map.of()))), "SPRING_R2DBC_URL"))
+                .as("without sslMode the image's URLs stand").isNull();
     }
 
     @ParameterizedTest
