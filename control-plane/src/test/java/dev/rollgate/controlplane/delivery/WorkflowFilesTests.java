@@ -39,16 +39,17 @@ class WorkflowFilesTests {
 
     @Test
     void ciInstallsEveryNpmToolCiRunInstalls() throws IOException {
-        Matcher tools = Pattern.compile("(?m)^npm_global (\\S+)$").matcher(Files.readString(ROOT.resolve(".ci/run")));
+        Matcher tools = Pattern.compile("(?m)^npm_global (\\S+)(?: (\\S+))?$").matcher(Files.readString(ROOT.resolve(".ci/run")));
         String install = workflow("ci.yml").path("jobs").path("test").path("steps").valueStream()
                 .map(step -> step.path("run").asString("")).filter(run -> run.contains("npm install")).findFirst()
                 .orElseThrow(() -> new AssertionError("ci.yml installs nothing with npm"));
         List<String> names = new ArrayList<>();
         while (tools.find()) {
-            names.add(tools.group(1));
+            // Same version in both places: CI on GitHub and .ci/run lint with the same rules.
+            names.add(tools.group(2) == null ? tools.group(1) : tools.group(1) + "@" + tools.group(2));
         }
 
-        assertThat(names).contains("@action-validator/cli").allSatisfy(name -> assertThat(install).contains(name));
+        assertThat(names).contains("@action-validator/cli@0.6.0").allSatisfy(name -> assertThat(install).contains(name));
     }
 
     @Test
