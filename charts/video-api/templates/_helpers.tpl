@@ -110,12 +110,29 @@ app: {{ include "video-api.name" . }}
 {{- end -}}
 
 {{/*
-Whether Rollgate has written the live object (it records what it set in an annotation on every write). Only then
-does a template keep the live value of the field Rollgate owns; before, the chart's initial value applies.
-Call with (dict "live" <lookup result> "annotation" "rollgate.dev/weights"); renders "true" or nothing.
+What Rollgate last set on one of its routes, as it records it on every write: rollgate.dev/weights on the
+VirtualService or HTTPRoute ("<stable>/<canary>/<preview track or ->", e.g. 75/25/canary), rollgate.dev/route on
+the main Service (stable, canary or both). Read with lookup on upgrades only: on install nothing of Rollgate's can
+be there (Helm would refuse to adopt an object labelled by Rollgate), and `helm template` has no cluster.
+Call with (dict "root" $ "apiVersion" .. "kind" .. "annotation" ..); renders the recorded value or nothing.
 */}}
-{{- define "video-api.writtenByRollgate" -}}
-{{- if hasKey (dig "metadata" "annotations" (dict) .live) .annotation -}}
-true
+{{- define "video-api.recordedByRollgate" -}}
+{{- if .root.Release.IsUpgrade -}}
+{{- $live := lookup .apiVersion .kind .root.Release.Namespace (include "video-api.fullname" .root) -}}
+{{- dig "metadata" "annotations" .annotation "" $live -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The weights a route renders with: Rollgate's record when it has written the route (a well-formed one, totalling
+100 as Rollgate's are), else all on stable. Renders "<stable>/<canary>/<preview>".
+*/}}
+{{- define "video-api.routeWeights" -}}
+{{- $recorded := include "video-api.recordedByRollgate" . -}}
+{{- $parts := splitList "/" $recorded -}}
+{{- if and (regexMatch "^[0-9]{1,3}/[0-9]{1,3}/(-|stable|canary)$" $recorded) (eq (add (index $parts 0 | int) (index $parts 1 | int)) 100) -}}
+{{- $recorded -}}
+{{- else -}}
+100/0/-
 {{- end -}}
 {{- end -}}
