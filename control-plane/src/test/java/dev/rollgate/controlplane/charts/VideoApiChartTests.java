@@ -134,7 +134,7 @@ class VideoApiChartTests {
                 Arguments.of(Map.of("service.sessionAffinity", "Sticky"), "/service/sessionAffinity", "must be one of"),
                 Arguments.of(Map.of("strategy.rollingUpdate.maxUnavailable", 1), "/strategy/rollingUpdate/maxUnavailable",
                         "value must be 0"),
-                Arguments.of(Map.of("strategy.rollingUpdate.maxSurge", 0), "/strategy/rollingUpdate/maxSurge", ""),
+                Arguments.of(Map.of("strategy.rollingUpdate.maxSurge", 0), "/strategy/rollingUpdate/maxSurge", "minimum: got 0"),
                 Arguments.of(Map.of("autoscaling.minReplicas", 0), "/autoscaling/minReplicas", "minimum"),
                 Arguments.of(Map.of("routing.mode", "linkerd"), "/routing/mode", "must be one of"),
                 Arguments.of(Map.of("routing.mode", "gateway-api"), "/routing/gatewayApi/parentRefs", "minItems"),
