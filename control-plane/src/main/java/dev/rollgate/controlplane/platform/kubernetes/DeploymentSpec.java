@@ -81,7 +81,7 @@ public final class DeploymentSpec {
                         // The revision on the template too: a changed digest always rolls the pods.
                         .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
                         .withNewSpec()
-                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(10001L)
+                            .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1001L).withRunAsGroup(1001L)
                                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                             .endSecurityContext()
                             .withContainers(container(target, revision, applicationImage, options))
