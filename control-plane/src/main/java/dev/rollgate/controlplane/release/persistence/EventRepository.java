@@ -8,6 +8,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.InstanceId;
 import dev.rollgate.controlplane.release.ReleaseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,16 +19,24 @@ public class EventRepository {
 
     private final DatabaseClient db;
     private final JsonColumns json;
+    private final OutboxRepository outbox;
+    private final InstanceId instance;
 
-    public EventRepository(DatabaseClient db, JsonColumns json) {
+    public EventRepository(DatabaseClient db, JsonColumns json, OutboxRepository outbox, InstanceId instance) {
         this.db = db;
         this.json = json;
+        this.outbox = outbox;
+        this.instance = instance;
     }
 
+    /** Also records, in the same transaction, that the events are owed to every notifier (the outbox). */
     Mono<Void> append(UUID releaseId, int lastSeq, List<ReleaseEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
         return Flux.range(0, events.size())
                 .concatMap(i -> insert(releaseId, lastSeq + i + 1, events.get(i)))
-                .then();
+                .then(outbox.owe(releaseId, lastSeq, lastSeq + events.size(), instance.value()));
     }
 
     Mono<Void> appendAfterLast(UUID releaseId, List<ReleaseEvent> events) {
@@ -53,9 +62,14 @@ public class EventRepository {
     }
 
     public Flux<StoredEvent> list(UUID releaseId) {
+        return list(releaseId, 0, Integer.MAX_VALUE);
+    }
+
+    /** The events with {@code afterSeq < seq <= upToSeq}, in order. */
+    public Flux<StoredEvent> list(UUID releaseId, int afterSeq, int upToSeq) {
         return db.sql("select seq, type, actor_kind, actor, reason, data::text as data, at from release_events"
-                        + " where release_id = :id order by seq")
-                .bind("id", releaseId)
+                        + " where release_id = :id and seq > :after and seq <= :upTo order by seq")
+                .bind("id", releaseId).bind("after", afterSeq).bind("upTo", upToSeq)
                 .map(row -> new StoredEvent(row.get("seq", Integer.class), new ReleaseEvent(
                         ReleaseEvent.Type.valueOf(row.get("type", String.class)),
                         new Actor(Actor.Kind.valueOf(row.get("actor_kind", String.class)), row.get("actor", String.class)),
