@@ -94,6 +94,28 @@ public class EventRepository {
                 .collectMap(java.util.Map.Entry::getKey, e -> e.getValue().get());
     }
 
+    /**
+     * Releases written since {@code since} (database time) with the seq of their latest event, and the database's
+     * time now: how a replica that could not listen for a while finds what it missed.
+     */
+    public Mono<Changed> changedSince(Instant since) {
+        Mono<java.util.Map<UUID, Integer>> latest = db.sql("select distinct on (e.release_id) e.release_id, e.seq"
+                        + " from release_events e join releases r on r.id = e.release_id where r.updated_at > :since"
+                        + " order by e.release_id, e.seq desc")
+                .bind("since", since)
+                .map(row -> java.util.Map.entry(row.get("release_id", UUID.class), row.get("seq", Integer.class)))
+                .all()
+                .collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
+        return databaseNow().zipWith(latest, Changed::new);
+    }
+
+    public Mono<Instant> databaseNow() {
+        return db.sql("select now() as now").map(row -> row.get("now", Instant.class)).one();
+    }
+
+    public record Changed(Instant now, java.util.Map<UUID, Integer> latestSeq) {
+    }
+
     public record StoredEvent(int seq, ReleaseEvent event) {
     }
 }
