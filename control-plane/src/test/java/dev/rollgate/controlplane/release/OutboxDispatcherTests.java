@@ -83,4 +83,22 @@ class OutboxDispatcherTests {
         assertThat(nodes.delivered("steady", release.id())).containsExactly("e3", "e4");
         assertThat(nodes.delivered("flaky", release.id())).containsExactlyElementsOf(OutboxNodes.names(4));
     }
+
+    @Test
+    void startsAReleaseThatPredatesTheOutboxAtItsNextEvents() {
+        ConfigurableApplicationContext upgraded = nodes.start("outbox-upgraded", "--rollgate.outbox.enabled=false");
+        Release release = OutboxNodes.commitEvents(upgraded, 4);
+        // As if e1..e4 had been committed (and sent) by a version without the outbox.
+        upgraded.getBean(DatabaseClient.class).sql("delete from notifier_progress where release_id = :id")
+                .bind("id", release.id()).then().block();
+        OutboxNodes.commitMore(upgraded, release.id(), 5, 6);
+        upgraded.close();
+
+        nodes.start("outbox-fresh");
+
+        await().atMost(BOUND).until(() -> nodes.delivered("steady", release.id()).size() >= 2
+                && nodes.delivered("flaky", release.id()).size() >= 2);
+        assertThat(nodes.delivered("steady", release.id())).containsExactly("e5", "e6");
+        assertThat(nodes.delivered("flaky", release.id())).containsExactly("e5", "e6");
+    }
 }

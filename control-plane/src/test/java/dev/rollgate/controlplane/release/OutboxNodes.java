@@ -105,6 +105,12 @@ final class OutboxNodes implements AutoCloseable {
         return saved;
     }
 
+    /** Appends e{from}..e{to} to a release already stored. */
+    static void commitMore(ConfigurableApplicationContext node, UUID releaseId, int from, int to) {
+        ReleaseRepository releases = node.getBean(ReleaseRepository.class);
+        releases.findById(releaseId).flatMap(current -> releases.update(current, events(from, to))).block();
+    }
+
     static List<ReleaseEvent> events(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> new ReleaseEvent(ReleaseEvent.Type.STEP_ADVANCED,
                 Actor.SYSTEM, "e" + i, Map.of("step", i), MachineFixtures.T0.plusSeconds(i))).toList();

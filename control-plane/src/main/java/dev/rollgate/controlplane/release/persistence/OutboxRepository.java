@@ -40,11 +40,13 @@ public class OutboxRepository {
      */
     Mono<Void> owe(UUID releaseId, int fromSeq, int tipSeq, String instance) {
         Mono<Void> owed = notifiers.length == 0 ? Mono.empty()
-                : db.sql("insert into notifier_progress (notifier, release_id, tip_seq)"
-                                + " select n, :id, :tip from unnest(cast(:names as text[])) as n"
+                // A release without a row has had none since its first event: it predates the outbox (its earlier
+                // events went out before) or the notifier is new; either way it starts with these events.
+                : db.sql("insert into notifier_progress (notifier, release_id, delivered_seq, tip_seq)"
+                                + " select n, :id, :from, :tip from unnest(cast(:names as text[])) as n"
                                 + " on conflict (notifier, release_id) do update"
                                 + " set tip_seq = greatest(notifier_progress.tip_seq, excluded.tip_seq), updated_at = now()")
-                        .bind("id", releaseId).bind("tip", tipSeq).bind("names", notifiers)
+                        .bind("id", releaseId).bind("from", fromSeq).bind("tip", tipSeq).bind("names", notifiers)
                         .then();
         Mono<Void> signal = db.sql("select pg_notify(:channel, :payload)")
                 .bind("channel", CHANNEL).bind("payload", payload(instance, releaseId, fromSeq, tipSeq))
@@ -62,8 +64,9 @@ public class OutboxRepository {
                         + " order by updated_at limit :limit for update skip locked)"
                         + " returning p.release_id, p.delivered_seq, p.tip_seq, p.attempts")
                 .bind("me", instance).bind("ttl", seconds(ttl)).bind("n", notifier).bind("limit", limit)
-                .map(row -> new Claim(notifier, row.get("release_id", UUID.class), row.get("delivered_seq", Integer.class),
-                        row.get("tip_seq", Integer.class), row.get("attempts", Integer.class)))
+                .map(row -> new Claim(notifier, row.get("release_id", UUID.class),
+                        row.get("delivered_seq", Long.class).intValue(), row.get("tip_seq", Long.class).intValue(),
+                        (int) Math.min(Integer.MAX_VALUE, row.get("attempts", Long.class))))
                 .all();
     }
 
