@@ -101,8 +101,11 @@ public class OutboxDispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        // A database that hangs makes polls wait, not pile up.
         Flux<Long> polls = Flux.interval(Duration.ZERO, poll, Schedulers.parallel())
-                .flatMap(n -> refreshLag().thenReturn(n));
+                .onBackpressureDrop()
+                .concatMap(n -> refreshLag().timeout(poll.multipliedBy(5)).onErrorResume(e -> Mono.empty())
+                        .thenReturn(n), 1);
         Flux<Long> committed = publisher.stream().map(p -> 0L);
         loop = Flux.merge(polls, committed, wakeups.asFlux())
                 // Any number of wake-ups while a pass runs make one more pass, not a queue.
