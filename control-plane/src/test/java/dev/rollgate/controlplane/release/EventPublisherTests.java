@@ -23,7 +23,7 @@ class EventPublisherTests {
 
     @Test
     void eventsPublishedFromManyThreadsAtOnceAllReachALiveView() throws InterruptedException {
-        EventPublisher publisher = new EventPublisher(List.of());
+        EventPublisher publisher = new EventPublisher();
         AtomicInteger seen = new AtomicInteger();
         Disposable view = publisher.stream().subscribe(p -> seen.incrementAndGet());
         Release release = MachineFixtures.pending(Plan.Strategy.CANARY);

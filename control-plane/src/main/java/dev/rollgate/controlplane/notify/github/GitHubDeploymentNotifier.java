@@ -2,10 +2,7 @@ package dev.rollgate.controlplane.notify.github;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.kohsuke.github.GHDeploymentState;
 import org.kohsuke.github.HttpException;
@@ -28,7 +25,8 @@ import reactor.util.retry.Retry;
 /**
  * Mirrors a release onto a GitHub Deployment: created with the release, in_progress while it rolls out, then
  * success, failure or error. Calls for one release run strictly one after another (GitHub shows the latest
- * status, so order matters), each retried with backoff, and none of it is awaited by the release itself.
+ * status, so order matters: the outbox hands them over one at a time per release), each retried with backoff, and
+ * none of it is awaited by the release itself.
  */
 @Component
 @ConditionalOnExpression("'${rollgate.github.token:}' != ''")
@@ -43,7 +41,6 @@ public class GitHubDeploymentNotifier implements Notifier {
     private final GitHubProperties properties;
     private final String consoleUrl;
     private final Clock clock;
-    private final Map<UUID, Mono<Void>> chains = new ConcurrentHashMap<>();
 
     public GitHubDeploymentNotifier(GitHubProperties properties, RollgateProperties rollgate, DeploymentLinks links,
                                     Policies policies, Clock clock) {
@@ -63,21 +60,13 @@ public class GitHubDeploymentNotifier implements Notifier {
         if (work == null) {
             return Mono.empty();
         }
-        boolean last = release.state().terminal() && event.type() != ReleaseEvent.Type.CREATED;
-        Mono<Void> step = work.onErrorResume(e -> {
-            log.warn("GitHub deployment update for release {} ({}) gave up: {}", release.id(), event.type(),
-                    e.toString());
+        // A transient error outlasting the retries fails the delivery: the outbox tries this event again later,
+        // and the statuses after it wait, so GitHub still sees them in order. Anything else would fail again.
+        return work.onErrorResume(e -> !transient_(e), e -> {
+            log.warn("GitHub deployment update for release {} ({}) refused, not retried: {}", release.id(),
+                    event.type(), e.toString());
             return Mono.empty();
         });
-        // Chained on the previous call for the same release, so statuses reach GitHub in event order.
-        Mono<Void> tail = chains.compute(release.id(), (id, previous) ->
-                (previous == null ? Mono.<Void>empty() : previous).then(step).cache());
-        if (last) {
-            tail.doFinally(s -> chains.remove(release.id(), tail)).subscribe();
-        } else {
-            tail.subscribe();
-        }
-        return Mono.empty();
     }
 
     private Mono<Void> work(Release release, ReleaseEvent event, String repository) {
@@ -85,8 +74,9 @@ public class GitHubDeploymentNotifier implements Notifier {
         return switch (event.type()) {
             case CREATED -> deployment(release, repository);
             case DEPLOYING -> status(release, GHDeploymentState.IN_PROGRESS, "deploying " + release.version(), url);
+            // The weight of that step, not the release's now: the event may be delivered after the next step.
             case STEP_ADVANCED -> status(release, GHDeploymentState.IN_PROGRESS, release.version() + " at "
-                    + release.weight() + " % of traffic", url);
+                    + event.data().getOrDefault("weight", release.weight()) + " % of traffic", url);
             case ROLLBACK_STARTED -> status(release, GHDeploymentState.IN_PROGRESS, "rolling back: "
                     + event.reason(), url);
             case SUCCEEDED -> status(release, GHDeploymentState.SUCCESS, release.version() + " is live", url);

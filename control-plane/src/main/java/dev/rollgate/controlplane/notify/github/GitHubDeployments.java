@@ -20,9 +20,18 @@ import org.kohsuke.github.extras.HttpClientGitHubConnector;
  */
 public class GitHubDeployments {
 
+    static final int CACHED_DEPLOYMENTS = 256;
+
     private final GitHub github;
     private final Map<String, GHRepository> repositories = new ConcurrentHashMap<>();
-    private final Map<Long, GHDeployment> deployments = new ConcurrentHashMap<>();
+    /** Bounded: a release that ends on another replica never calls {@link #forget} here, so age evicts it. */
+    private final Map<Long, GHDeployment> deployments = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, GHDeployment> eldest) {
+                    return size() > CACHED_DEPLOYMENTS;
+                }
+            });
 
     public GitHubDeployments(String apiUrl, String token) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

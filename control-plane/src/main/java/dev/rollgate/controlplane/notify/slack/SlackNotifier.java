@@ -3,9 +3,6 @@ package dev.rollgate.controlplane.notify.slack;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,21 +16,29 @@ import reactor.core.publisher.Mono;
 
 /**
  * One Slack message per release in its environment's channel, rewritten as the release moves, with a thread reply
- * per event. Deliveries for one release are queued behind each other (the first post must have its ts before
- * anything can update it or reply to it, and a thread read out of order is wrong); releases do not wait for each
- * other. {@link #publish} only enqueues, so however slow or broken Slack is, the engine never waits for it.
+ * per event. The outbox hands this notifier one event at a time per release, in order, so the first post has its
+ * ts before anything updates it or replies to it. A failure Slack may get over (network, 5xx, rate limit, after
+ * {@link SlackCalls}' own retries) fails the delivery so the outbox tries the event again later; an {@code ok:false}
+ * refusal would get the same answer again, so it is logged and the event counts as delivered.
  */
 public class SlackNotifier implements Notifier {
 
     private static final Logger log = LoggerFactory.getLogger(SlackNotifier.class);
+    /** Releases whose shown message is remembered; one that ends on another replica is forgotten by age. */
+    static final int SHOWN_LIMIT = 256;
 
     private final SlackCalls slack;
     private final SlackMessages messages;
     private final SlackMessageRepository store;
     private final SlackProperties properties;
-    private final Map<UUID, CompletableFuture<Void>> queues = new ConcurrentHashMap<>();
     /** What each release's message shows now, so an event that changes nothing on it costs no chat.update. */
-    private final Map<UUID, Message> shown = new ConcurrentHashMap<>();
+    private final Map<UUID, Message> shown = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, Message> eldest) {
+                    return size() > SHOWN_LIMIT;
+                }
+            });
 
     public SlackNotifier(SlackCalls slack, SlackMessages messages, SlackMessageRepository store,
                          SlackProperties properties) {
@@ -49,15 +54,12 @@ public class SlackNotifier implements Notifier {
         if (channel.isEmpty()) {
             return Mono.empty();
         }
-        return Mono.fromRunnable(() -> enqueue(release.id(), () -> deliver(channel.get(), release, event)));
+        return Mono.defer(() -> deliver(channel.get(), release, event));
     }
 
-    private void enqueue(UUID id, Supplier<Mono<Void>> delivery) {
-        CompletableFuture<Void> tail = queues.compute(id, (key, previous) ->
-                (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
-                        .thenCompose(ignored -> delivery.get().onErrorResume(e -> Mono.empty()).toFuture()));
-        // An idle release keeps no queue; only the tail itself may be removed, not a newer one.
-        tail.whenComplete((ignored, error) -> queues.remove(id, tail));
+    /** How many releases' shown messages are remembered (bounded, whatever path a release ends by). */
+    int remembered() {
+        return shown.size();
     }
 
     private Mono<Void> deliver(String channel, Release release, ReleaseEvent event) {
@@ -67,9 +69,9 @@ public class SlackNotifier implements Notifier {
                 .flatMap(root -> (root.fresh() ? Mono.<Void>empty() : update(root.posted(), release, main))
                         .then(reply == null ? Mono.<Void>empty()
                                 : slack.post(root.posted().channel(), root.posted().ts(), reply, null).then()
-                                .onErrorResume(e -> warn("thread reply", release, event, e))))
-                .onErrorResume(e -> warn("message", release, event, e))
-                .doFinally(signal -> {
+                                .onErrorResume(SlackNotifier::final_, e -> refused("thread reply", release, event, e))))
+                .onErrorResume(SlackNotifier::final_, e -> refused("message", release, event, e))
+                .doOnSuccess(ignored -> {
                     if (release.state().terminal()) {
                         shown.remove(release.id());
                     }
@@ -93,11 +95,16 @@ public class SlackNotifier implements Notifier {
         }
         return slack.update(posted.channel(), posted.ts(), main.text(), main.blocks())
                 .doOnSuccess(ignored -> shown.put(release.id(), main))
-                .onErrorResume(e -> warn("update", release, null, e));
+                .onErrorResume(SlackNotifier::final_, e -> refused("update", release, null, e));
     }
 
-    private static Mono<Void> warn(String what, Release release, ReleaseEvent event, Throwable e) {
-        log.warn("slack {} for release {}{} not delivered: {}", what, release.id(),
+    /** A refusal asking again would not change; a rate limit that outlasted SlackCalls' retries is not one. */
+    private static boolean final_(Throwable e) {
+        return e instanceof SlackCalls.Refused refused && !"ratelimited".equals(refused.error());
+    }
+
+    private static Mono<Void> refused(String what, Release release, ReleaseEvent event, Throwable e) {
+        log.warn("slack {} for release {}{} refused, not retried: {}", what, release.id(),
                 event == null ? "" : " (" + event.type() + ")", SlackCalls.describe(e));
         return Mono.empty();
     }

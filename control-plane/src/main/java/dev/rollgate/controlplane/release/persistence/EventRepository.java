@@ -8,6 +8,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 import dev.rollgate.controlplane.release.Actor;
+import dev.rollgate.controlplane.release.InstanceId;
 import dev.rollgate.controlplane.release.ReleaseEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,16 +19,24 @@ public class EventRepository {
 
     private final DatabaseClient db;
     private final JsonColumns json;
+    private final OutboxRepository outbox;
+    private final InstanceId instance;
 
-    public EventRepository(DatabaseClient db, JsonColumns json) {
+    public EventRepository(DatabaseClient db, JsonColumns json, OutboxRepository outbox, InstanceId instance) {
         this.db = db;
         this.json = json;
+        this.outbox = outbox;
+        this.instance = instance;
     }
 
+    /** Also records, in the same transaction, that the events are owed to every notifier (the outbox). */
     Mono<Void> append(UUID releaseId, int lastSeq, List<ReleaseEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
         return Flux.range(0, events.size())
                 .concatMap(i -> insert(releaseId, lastSeq + i + 1, events.get(i)))
-                .then();
+                .then(outbox.owe(releaseId, lastSeq, lastSeq + events.size(), instance.value()));
     }
 
     Mono<Void> appendAfterLast(UUID releaseId, List<ReleaseEvent> events) {
@@ -53,9 +62,14 @@ public class EventRepository {
     }
 
     public Flux<StoredEvent> list(UUID releaseId) {
+        return list(releaseId, 0, Integer.MAX_VALUE);
+    }
+
+    /** The events with {@code afterSeq < seq <= upToSeq}, in order. */
+    public Flux<StoredEvent> list(UUID releaseId, int afterSeq, int upToSeq) {
         return db.sql("select seq, type, actor_kind, actor, reason, data::text as data, at from release_events"
-                        + " where release_id = :id order by seq")
-                .bind("id", releaseId)
+                        + " where release_id = :id and seq > :after and seq <= :upTo order by seq")
+                .bind("id", releaseId).bind("after", afterSeq).bind("upTo", upToSeq)
                 .map(row -> new StoredEvent(row.get("seq", Integer.class), new ReleaseEvent(
                         ReleaseEvent.Type.valueOf(row.get("type", String.class)),
                         new Actor(Actor.Kind.valueOf(row.get("actor_kind", String.class)), row.get("actor", String.class)),
@@ -78,6 +92,28 @@ public class EventRepository {
                 .all()
                 .filter(e -> e.getValue().isPresent())
                 .collectMap(java.util.Map.Entry::getKey, e -> e.getValue().get());
+    }
+
+    /**
+     * Releases written since {@code since} (database time) with the seq of their latest event, and the database's
+     * time now: how a replica that could not listen for a while finds what it missed.
+     */
+    public Mono<Changed> changedSince(Instant since) {
+        Mono<java.util.Map<UUID, Integer>> latest = db.sql("select distinct on (e.release_id) e.release_id, e.seq"
+                        + " from release_events e join releases r on r.id = e.release_id where r.updated_at > :since"
+                        + " order by e.release_id, e.seq desc")
+                .bind("since", since)
+                .map(row -> java.util.Map.entry(row.get("release_id", UUID.class), row.get("seq", Integer.class)))
+                .all()
+                .collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
+        return databaseNow().zipWith(latest, Changed::new);
+    }
+
+    public Mono<Instant> databaseNow() {
+        return db.sql("select now() as now").map(row -> row.get("now", Instant.class)).one();
+    }
+
+    public record Changed(Instant now, java.util.Map<UUID, Integer> latestSeq) {
     }
 
     public record StoredEvent(int seq, ReleaseEvent event) {
