@@ -17,7 +17,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 import reactor.core.Disposable;
 
-/** Two replicas on one database (rollgate_test_h6): what one commits, the other's live views see. */
+/** Two replicas on one database (rollgate_test_live): what one commits, the other's live views see. */
 class LiveAcrossReplicasTests {
 
     private OutboxNodes nodes;
@@ -26,7 +26,7 @@ class LiveAcrossReplicasTests {
 
     @BeforeEach
     void nodes() {
-        nodes = new OutboxNodes("rollgate_test_h6");
+        nodes = new OutboxNodes("rollgate_test_live");
     }
 
     @AfterEach

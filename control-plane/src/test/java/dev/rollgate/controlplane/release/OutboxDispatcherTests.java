@@ -13,7 +13,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The outbox on real PostgreSQL (rollgate_test_h5): what is committed reaches every notifier, once, in order. */
+/** The outbox on real PostgreSQL (rollgate_test_outbox): what is committed reaches every notifier, once, in order. */
 class OutboxDispatcherTests {
 
     private static final Duration BOUND = Duration.ofSeconds(15);
@@ -22,7 +22,7 @@ class OutboxDispatcherTests {
 
     @BeforeEach
     void nodes() {
-        nodes = new OutboxNodes("rollgate_test_h5");
+        nodes = new OutboxNodes("rollgate_test_outbox");
     }
 
     @AfterEach
