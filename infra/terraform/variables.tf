@@ -96,9 +96,8 @@ variable "master_ipv4_cidr" {
 }
 
 variable "master_authorized_cidrs" {
-  description = "Networks allowed to reach the Kubernetes API (CI runners, a VPN). Empty: no restriction."
+  description = "Networks allowed to reach the Kubernetes API (CI runners, a VPN). Required: [] opens it to the internet."
   type        = list(string)
-  default     = []
 }
 
 variable "db_version" {

@@ -64,7 +64,9 @@ public class LiveRelay implements SmartLifecycle {
                 }));
         Flux<Mono<Void>> polls = Flux.interval(reconnect, reconnect, Schedulers.parallel())
                 .onBackpressureDrop()
-                .map(n -> listening ? Mono.<Void>empty() : catchUp());
+                // While listening, the mark moves on: a reconnect days later catches up on seconds, not on days.
+                .map(n -> listening ? events.databaseNow().doOnNext(now -> caughtUpTo = now.minus(OVERLAP)).then()
+                        : catchUp());
         // One at a time, in the order heard: a release's events reach the stream in seq order.
         loop = Flux.merge(heard, polls)
                 .concatMap(work -> work.onErrorResume(e -> {

@@ -38,6 +38,8 @@ import reactor.core.scheduler.Schedulers;
 public class OutboxDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
+    /** Events read per claim: the rest of a long backlog is claimed again straight after. */
+    static final int PAGE = 50;
 
     private final List<Notifier> notifiers;
     private final OutboxRepository outbox;
@@ -155,7 +157,10 @@ public class OutboxDispatcher implements SmartLifecycle {
 
     private Mono<Void> deliver(Notifier notifier, Claim claim) {
         return releases.findById(claim.releaseId())
-                .flatMap(release -> events.list(claim.releaseId(), claim.deliveredSeq(), claim.tipSeq())
+                // A page read whole before the first call: no connection stays busy while Slack or GitHub answers.
+                .flatMap(release -> events.list(claim.releaseId(), claim.deliveredSeq(),
+                                Math.min(claim.tipSeq(), claim.deliveredSeq() + PAGE))
+                        .collectList().flatMapMany(Flux::fromIterable)
                         .concatMap(stored -> Mono.defer(() -> notifier.publish(release, stored.event()))
                                 .timeout(deliveryTimeout)
                                 .then(outbox.delivered(claim, stored.seq(), instance, claimTtl)))
@@ -182,7 +187,7 @@ public class OutboxDispatcher implements SmartLifecycle {
     }
 
     private Mono<Void> refreshLag() {
-        return outbox.lagSeconds().doOnNext(lag::set).then().onErrorResume(e -> Mono.empty());
+        return outbox.lagSeconds(notifiers.stream().map(Notifier::name).toList()).doOnNext(lag::set).then().onErrorResume(e -> Mono.empty());
     }
 
     /** Look for undelivered events now. */

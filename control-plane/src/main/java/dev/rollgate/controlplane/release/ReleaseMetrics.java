@@ -165,8 +165,8 @@ public class ReleaseMetrics {
     private void rolledBack(Release saved, Instant restored) {
         events.list(saved.id())
                 .map(EventRepository.StoredEvent::event)
-                .filter(e -> FIRST_FAILURE.contains(e.type()) || e.type() == Type.ROLLBACK_STARTED)
-                .next()
+                .collectList()
+                .mapNotNull(ReleaseMetrics::rollbackCause)
                 .subscribe(first -> Timer.builder("rollgate.rollback")
                                 .description("from the first failing reading to all traffic back on stable")
                                 .tag("application", saved.application()).tag("environment", saved.environment())
@@ -175,6 +175,24 @@ public class ReleaseMetrics {
                                         Duration.ofMinutes(5))
                                 .register(registry).record(nonNegative(first.at(), restored)),
                         e -> log.warn("rollback time of release {} not recorded: {}", saved.id(), e.toString()));
+    }
+
+    /**
+     * The failing reading that started the last rollback (the GATE_FAILED / SMOKE_FAILED just before its
+     * ROLLBACK_STARTED), or the ROLLBACK_STARTED itself when a person or a fault started it. An earlier failure the
+     * release recovered from is not the cause.
+     */
+    static ReleaseEvent rollbackCause(List<ReleaseEvent> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).type() == Type.ROLLBACK_STARTED) {
+                int cause = i;
+                while (cause > 0 && FIRST_FAILURE.contains(history.get(cause - 1).type())) {
+                    cause--;
+                }
+                return history.get(cause);
+            }
+        }
+        return null;
     }
 
     private AtomicInteger weight(Key key) {

@@ -94,6 +94,9 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
     /** The URL without its password, for messages. */
     static String redact(String value) {
-        return value.replaceAll("(//[^:/@]*):[^@/]*@", "$1:***@");
+        // Everything between "//" and the last "@": a password may hold '/', '@' or ':' unencoded.
+        int start = value.indexOf("//");
+        int at = value.lastIndexOf('@');
+        return start < 0 || at < start ? value : value.substring(0, start + 2) + "***" + value.substring(at);
     }
 }

@@ -37,6 +37,11 @@ class DatabaseUrlTests {
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hunter2@h/"))
                 .hasMessageContaining("one database").hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> DatabaseUrl.parse(" ")).hasMessageContaining("empty");
+        // Generated passwords are often not URL-encoded: '/' and '@' inside must not leak either.
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:ab/cd@db/x"))
+                .hasMessageNotContaining("ab/cd").hasMessageNotContaining("cd@");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:p@ss:w0rd@/x"))
+                .hasMessageNotContaining("ss:w0rd").hasMessageNotContaining("p@ss");
     }
 
     @Test

@@ -22,6 +22,8 @@ public class GitHubDeployments {
 
     static final int CACHED_DEPLOYMENTS = 256;
 
+    /** Well inside the outbox's delivery timeout, with github-api's own retries. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private final GitHub github;
     private final Map<String, GHRepository> repositories = new ConcurrentHashMap<>();
     /** Bounded: a release that ends on another replica never calls {@link #forget} here, so age evicts it. */
@@ -34,7 +36,9 @@ public class GitHubDeployments {
             });
 
     public GitHubDeployments(String apiUrl, String token) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // github-api's own connector follows redirects (NORMAL); keep that, and bound every request.
+        HttpClient client = new TimedHttpClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL).build(), REQUEST_TIMEOUT);
         try {
             this.github = new GitHubBuilder().withEndpoint(apiUrl).withOAuthToken(token)
                     .withConnector(new DeploymentStateFix(new HttpClientGitHubConnector(client))).build();

@@ -85,7 +85,14 @@ public class SlackNotifier implements Notifier {
     private Mono<Root> root(String channel, Release release, Message main) {
         return store.find(release.id()).map(p -> new Root(p, false))
                 .switchIfEmpty(Mono.defer(() -> slack.post(channel, null, main.text(), main.blocks())
-                        .flatMap(p -> store.save(release.id(), p).thenReturn(new Root(p, true)))
+                        // Posted is posted: a failed save must not fail the delivery, whose retry would post again.
+                        .flatMap(p -> store.save(release.id(), p)
+                                .onErrorResume(e -> {
+                                    log.warn("Slack message {} of release {} posted but not stored: {}", p.ts(),
+                                            release.id(), e.toString());
+                                    return Mono.empty();
+                                })
+                                .thenReturn(new Root(p, true)))
                         .doOnNext(r -> shown.put(release.id(), main))));
     }
 

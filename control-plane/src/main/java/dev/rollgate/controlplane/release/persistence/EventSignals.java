@@ -34,6 +34,8 @@ public class EventSignals {
         }
     }
 
+    /** Notifications held for a busy relay before the connection is given up and caught up on instead. */
+    private static final int BUFFERED = 4096;
     private final ConnectionFactory factory;
 
     public EventSignals(ConnectionFactory factory) {
@@ -50,7 +52,10 @@ public class EventSignals {
                     PostgresqlConnection pg = (PostgresqlConnection) connection;
                     Mono<Void> subscribed = pg.createStatement("LISTEN " + OutboxRepository.CHANNEL).execute()
                             .flatMap(PostgresqlResult::getRowsUpdated).then();
+                    // The driver drops what a busy subscriber is not ready for; a full buffer instead ends this
+                    // connection, and the reconnect's catch-up covers what was missed.
                     Flux<Heard> heard = pg.getNotifications()
+                            .onBackpressureBuffer(BUFFERED, reactor.core.publisher.BufferOverflowStrategy.ERROR)
                             .flatMap(n -> Mono.justOrEmpty(OutboxRepository.parse(n.getParameter())))
                             .map(Heard.Committed::new);
                     // A closed connection ends getNotifications() quietly; make that a failure to retry on.

@@ -105,11 +105,18 @@ public class OutboxRepository {
                 .bind("me", instance).then();
     }
 
-    /** Seconds since the oldest event still owed to any notifier; 0 when nothing is owed. */
-    public Mono<Double> lagSeconds() {
+    /**
+     * Seconds since the oldest event still owed to one of {@code notifiers}; 0 when nothing is owed. Rows of a
+     * notifier no longer configured are never delivered and must not hold the figure up for ever.
+     */
+    public Mono<Double> lagSeconds(java.util.List<String> notifiers) {
+        if (notifiers.isEmpty()) {
+            return Mono.just(0.0);
+        }
         return db.sql("select coalesce(extract(epoch from now() - min(e.at)), 0)::float8 as lag from notifier_progress p"
                         + " join release_events e on e.release_id = p.release_id and e.seq = p.delivered_seq + 1"
-                        + " where p.delivered_seq < p.tip_seq")
+                        + " where p.delivered_seq < p.tip_seq and p.notifier = any(:names)")
+                .bind("names", notifiers.toArray(new String[0]))
                 .map(row -> row.get("lag", Double.class)).one();
     }
 
