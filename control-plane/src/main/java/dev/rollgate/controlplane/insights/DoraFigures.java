@@ -39,17 +39,21 @@ public class DoraFigures {
     }
 
     public Mono<Dora.Report> report(String application, String environment, String from, String to) {
-        Period period;
+        List<FieldProblem> problems = new ArrayList<>();
+        if (application == null || application.isBlank() || policies.application(application).isEmpty()) {
+            problems.add(new FieldProblem("application", policies.unknownApplication(String.valueOf(application))));
+        }
+        if (environment == null || environment.isBlank() || policies.environment(environment).isEmpty()) {
+            problems.add(new FieldProblem("environment", policies.unknownEnvironment(String.valueOf(environment))));
+        }
+        Period period = null;
         try {
             period = period(from, to);
         } catch (ReleaseProblem p) {
-            return Mono.error(p);
+            problems.addAll(p.fields());
         }
-        if (application == null || application.isBlank() || policies.application(application).isEmpty()) {
-            return Mono.error(ReleaseProblem.notFound(policies.unknownApplication(String.valueOf(application))));
-        }
-        if (environment == null || environment.isBlank() || policies.environment(environment).isEmpty()) {
-            return Mono.error(ReleaseProblem.notFound(policies.unknownEnvironment(String.valueOf(environment))));
+        if (!problems.isEmpty()) {
+            return Mono.error(ReleaseProblem.invalid(problems));
         }
         var start = period.from().atStartOfDay(ZoneOffset.UTC).toInstant();
         var end = period.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();

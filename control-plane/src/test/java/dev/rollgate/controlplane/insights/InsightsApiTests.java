@@ -104,13 +104,14 @@ class InsightsApiTests {
     }
 
     @Test
-    void refusesAnUnknownApplication() {
-        http.get().uri("/api/insights/dora?application=nope&environment=dev")
+    void refusesAnUnknownApplicationAndEnvironmentTogether() {
+        http.get().uri("/api/insights/dora?application=nope&environment=nowhere")
                 .headers(h -> h.setBearerAuth(viewer)).exchange()
-                .expectStatus().isNotFound()
+                .expectStatus().isBadRequest()
                 .expectHeader().contentType("application/problem+json")
-                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d)
-                        .contains("unknown application 'nope'"));
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("application")
+                .jsonPath("$.errors[1].field").isEqualTo("environment")
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains("unknown application 'nope'"));
     }
 
     @Test

@@ -62,6 +62,11 @@ class InsightsPageTests {
     }
 
     @Test
+    void sendsAnonymousVisitorsToTheLoginPage() {
+        http.get().uri(TARGET).exchange().expectStatus().isFound().expectHeader().location("/login");
+    }
+
+    @Test
     void isLinkedFromTheNavigation() {
         assertThat(viewer.get("/history")).contains("href=\"/insights\"");
     }
