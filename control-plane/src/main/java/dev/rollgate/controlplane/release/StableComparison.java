@@ -27,7 +27,7 @@ import dev.rollgate.controlplane.release.ReleaseEvent.Type;
  * just the same, so the release pauses for a person instead. Without a stable reading (stable has no traffic,
  * the reading failed) or off the canary steps, the candidate's readings are judged alone, as they always were.
  */
-final class StableComparison {
+public final class StableComparison {
 
     private StableComparison() {
     }
@@ -44,28 +44,56 @@ final class StableComparison {
         }
     }
 
+    /** What comparing one gate's candidate reading with stable's says. */
+    public enum Finding {
+        /** The candidate is worse than stable by more than the margin: it fails the gate. */
+        WORSE,
+        /** The gate trips on the candidate and stable fails it too, the candidate not shown worse: an outage. */
+        STABLE_FAILING_TOO,
+        /** Shown within the margin of stable. */
+        WITHIN_MARGIN,
+        /** Neither shown worse nor within the margin yet. */
+        UNDECIDED,
+        /** No comparison (off, not a canary step, no stable reading): the candidate is judged alone. */
+        ALONE
+    }
+
+    /** The comparison runs only on canary steps, the only steps where both tracks carry traffic. */
+    public static boolean applies(Release release, RelativePolicy relative) {
+        return relative.enabled() && release.plan().strategy() == Plan.Strategy.CANARY;
+    }
+
+    public static Finding finding(Measurement candidate, Measurement stable, RelativePolicy relative) {
+        if (stable == null || candidate.gate() == GateKind.SMOKE || candidate.total() == 0
+                || stable.verdict() == Verdict.ERROR || stable.total() == 0) {
+            return Finding.ALONE;
+        }
+        Comparison c = RelativeMath.compare(candidate.bad(), candidate.total(), stable.bad(), stable.total(),
+                relative.margin(), relative.confidence());
+        if (c.candidateWorse()) {
+            return Finding.WORSE;
+        }
+        if (candidate.verdict() == Verdict.FAIL && failing(stable)) {
+            return Finding.STABLE_FAILING_TOO;
+        }
+        return c.verdict() == Verdict.PASS ? Finding.WITHIN_MARGIN : Finding.UNDECIDED;
+    }
+
     static Judgement judge(Release release, Observation o) {
         RelativePolicy relative = o.relative();
-        boolean on = relative.enabled() && release.plan().strategy() == Plan.Strategy.CANARY;
+        boolean on = applies(release, relative);
         List<Measurement> failed = new ArrayList<>();
         List<Shared> shared = new ArrayList<>();
         for (Measurement m : o.measurements()) {
-            Measurement stable = on ? stableReading(o, m) : null;
-            if (stable == null) {
-                if (m.verdict() == Verdict.FAIL) {
-                    failed.add(m);
-                }
-                continue;
-            }
-            Comparison c = RelativeMath.compare(m.bad(), m.total(), stable.bad(), stable.total(), relative.margin(),
-                    relative.confidence());
-            if (c.candidateWorse()) {
-                failed.add(worse(m, stable, relative));
-            } else if (m.verdict() == Verdict.FAIL) {
-                if (failing(stable)) {
-                    shared.add(new Shared(m, stable));
-                } else {
-                    failed.add(m);
+            Measurement stable = on ? o.baseline().stream().filter(b -> b.gate() == m.gate()).findFirst()
+                    .orElse(null) : null;
+            switch (finding(m, stable, relative)) {
+                case WORSE -> failed.add(worse(m, stable, relative));
+                case STABLE_FAILING_TOO -> shared.add(new Shared(m, stable));
+                default -> {
+                    if (m.verdict() == Verdict.FAIL) {
+                        failed.add(m);
+                    }
                 }
             }
         }
@@ -91,16 +119,6 @@ final class StableComparison {
         data.put("stableSampleSize", first.stable().total());
         return ReleaseMachine.transition(release.pausedFrom(PROGRESSING), PAUSED, now,
                 ReleaseMachine.event(Type.PAUSED, Actor.SYSTEM, reason, now, data));
-    }
-
-    /** Stable's reading of the candidate's gate, when both tracks have counts a comparison can use. */
-    private static Measurement stableReading(Observation o, Measurement candidate) {
-        if (candidate.gate() == GateKind.SMOKE || candidate.total() == 0) {
-            return null;
-        }
-        return o.baseline().stream()
-                .filter(b -> b.gate() == candidate.gate() && b.verdict() != Verdict.ERROR && b.total() > 0)
-                .findFirst().orElse(null);
     }
 
     /** Stable's own reading is above the gate's threshold, or is proof of it. */
