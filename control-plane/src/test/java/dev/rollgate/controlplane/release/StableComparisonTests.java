@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.rollgate.controlplane.analysis.GateMath;
 import dev.rollgate.controlplane.analysis.Measurement;
@@ -27,6 +29,11 @@ class StableComparisonTests {
     private static Measurement errors(String track, long bad, long total) {
         return new Measurement(GateKind.ERROR_RATE, track, total == 0 ? null : 100.0 * bad / total, 5.0, bad, total,
                 GateMath.verdict(bad, total, 0.05, 50, 0.999), total == 0 ? "no data" : null, T0);
+    }
+
+    private static Measurement reading(GateKind gate, String track, long bad, long total, double maxShare) {
+        return new Measurement(gate, track, 100.0 * bad / total, maxShare * 100, bad, total,
+                GateMath.verdict(bad, total, maxShare, 10, 0.999), null, T0);
     }
 
     private static Measurement passing(GateKind gate, String track) {
@@ -151,5 +158,40 @@ class StableComparisonTests {
 
         assertThat(d.release().step()).isZero();
         assertThat(d.release().state()).isEqualTo(ReleaseState.PROGRESSING);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GateKind.class, names = {"LATENCY", "HEALTH"})
+    void comparesTheOtherProportionGatesToo(GateKind gate) {
+        Run run = progressing(Plan.Strategy.CANARY);
+        List<Measurement> candidate = List.of(passing(GateKind.ERROR_RATE, "canary"),
+                reading(gate, "canary", 12, 120, 0.10));
+        List<Measurement> stable = List.of(passing(GateKind.ERROR_RATE, "stable"),
+                reading(gate, "stable", 19, 3800, 0.10));
+        assertThat(candidate.get(1).verdict()).isNotEqualTo(Verdict.FAIL);
+
+        Decision d = ReleaseMachine.observe(run.release(), new Observation(run.release().stepStartedAt().plusSeconds(5),
+                run.platform().tracks.get(Track.STABLE), run.platform().tracks.get(Track.CANARY),
+                run.platform().weights, candidate, null, null, stable, ON));
+
+        assertThat(d.release().state()).isEqualTo(ReleaseState.ROLLING_BACK);
+        assertThat(d.events().get(0).data()).containsEntry("gate", gate.id());
+    }
+
+    @Test
+    void aCandidateWorseThanStableCountsTowardTheFailureLimit() {
+        Platform platform = new Platform();
+        Plan tolerant = new Plan(Plan.Strategy.CANARY, List.of(5, 25, 50), java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofSeconds(30), 1, 4, java.time.Duration.ofMinutes(2),
+                java.time.Duration.ofMinutes(5), true, true);
+        Run run = new Run(driveTo(pending(tolerant, Track.STABLE), ReleaseState.PROGRESSING, platform), platform);
+
+        Decision first = run.observe(errors("canary", 12, 120), errors("stable", 19, 3800), ON);
+        Decision second = new Run(first.release(), platform).observe(errors("canary", 12, 120),
+                errors("stable", 19, 3800), ON);
+
+        assertThat(first.release().state()).isEqualTo(ReleaseState.PROGRESSING);
+        assertThat(first.events()).extracting(ReleaseEvent::type).containsExactly(Type.GATE_FAILED);
+        assertThat(second.release().state()).isEqualTo(ReleaseState.ROLLING_BACK);
     }
 }
