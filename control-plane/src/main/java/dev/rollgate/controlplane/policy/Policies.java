@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 import dev.rollgate.controlplane.policy.GateKind;
 import dev.rollgate.controlplane.policy.RollgateProperties.AnalysisProperties;
+import dev.rollgate.controlplane.policy.RollgateProperties.RelativeProperties;
 import dev.rollgate.controlplane.policy.RollgateProperties.ApplicationProperties;
 import dev.rollgate.controlplane.policy.RollgateProperties.EnvironmentProperties;
 
@@ -179,7 +180,21 @@ public class Policies {
                 new GateSpec(GateKind.LATENCY, a.latencyShare(), a.window(), a.latency(), a.minSample()),
                 new GateSpec(GateKind.HEALTH, a.healthFailureRate(), a.window(), null, a.healthMinSample()));
         return new AnalysisPolicy(gates, a.minSample(), a.confidence(), a.failureLimit(), a.inconclusiveGrace(),
-                a.errorLimit());
+                a.errorLimit(), relative(at + ".relative", a.relative(), problems));
+    }
+
+    private static RelativePolicy relative(String at, RelativeProperties r, List<String> problems) {
+        if (r == null) {
+            return RelativePolicy.OFF;
+        }
+        if (!(r.margin() >= 0 && r.margin() < 1)) {
+            problems.add(at + ".margin: must be at least 0 and below 1 (a share: 0.01 is one point), got "
+                    + r.margin());
+        }
+        if (!(r.confidence() > 0.5 && r.confidence() < 1)) {
+            problems.add(at + ".confidence: must be between 0.5 and 1 (exclusive), got " + r.confidence());
+        }
+        return new RelativePolicy(r.enabled(), r.margin(), r.confidence());
     }
 
     private void checkPrerequisites(List<String> problems) {

@@ -73,6 +73,14 @@ public record RollgateProperties(
             @DefaultValue("500ms") Duration latency,
             @DefaultValue("0.01") double latencyShare,
             @DefaultValue("0.10") double healthFailureRate,
-            @DefaultValue("10") long healthMinSample) {
+            @DefaultValue("10") long healthMinSample,
+            @DefaultValue RelativeProperties relative) {
+    }
+
+    /** Candidate against stable: on by default, failing a candidate worse by more than one point at 99.9 %. */
+    public record RelativeProperties(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("0.01") double margin,
+            @DefaultValue("0.999") double confidence) {
     }
 }

@@ -71,7 +71,8 @@ public class ObservationCollector {
                     ? gates.evaluate(metrics, env.analysis(), target, candidateTrack, release.version())
                             .map(ms -> withTrafficHints(ms, target))
                     : Mono.just(List.of());
-            // Only for charts: a reading that fails or is slow costs nothing but its own point.
+            // A baseline reading that fails or is slow costs its own point and the comparison, never the tick: the
+            // machine then judges the candidate's readings alone.
             Mono<List<Measurement>> baseline = needs.contains(ReleaseMachine.Need.ANALYSIS)
                     && release.plan().strategy().sideBySide() && release.previous() != null
                     ? gates.evaluate(metrics, env.analysis(), target, release.baseTrack(), release.previous().version())
@@ -79,7 +80,7 @@ public class ObservationCollector {
                     : Mono.just(List.of());
             return Mono.zipDelayError(smoke, measurements, baseline)
                     .map(r -> new Observation(clock.instant(), t.getT1(), t.getT2(), t.getT3(), r.getT2(),
-                            r.getT1().orElse(null), null, r.getT3()));
+                            r.getT1().orElse(null), null, r.getT3(), env.analysis().relative()));
         }).onErrorResume(e -> unreadable(e) != null,
                 e -> Mono.just(Observation.failed(clock.instant(), unreadable(e).error)));
     }

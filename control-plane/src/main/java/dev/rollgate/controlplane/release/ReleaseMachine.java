@@ -188,9 +188,12 @@ public final class ReleaseMachine {
             return advance(release, now);
         }
         List<Measurement> ms = o.measurements();
-        List<Measurement> failed = ms.stream().filter(m -> m.verdict() == Verdict.FAIL).toList();
-        if (!failed.isEmpty()) {
-            return gateFailed(release, failed, now);
+        StableComparison.Judgement judged = StableComparison.judge(release, o);
+        if (!judged.failed().isEmpty()) {
+            return gateFailed(release, judged.failed(), now);
+        }
+        if (!judged.shared().isEmpty()) {
+            return StableComparison.pause(release, judged.shared(), now);
         }
         List<Measurement> errors = ms.stream().filter(m -> m.verdict() == Verdict.ERROR).toList();
         if (!errors.isEmpty()) {

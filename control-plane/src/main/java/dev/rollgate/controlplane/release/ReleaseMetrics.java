@@ -87,7 +87,7 @@ public class ReleaseMetrics {
         }
     }
 
-    /** The candidate's gate readings of one tick (baseline readings are for display and are not judged). */
+    /** The candidate's gate readings of one tick; stable's, read beside them for the comparison, are not counted. */
     public void evaluated(List<Measurement> measurements) {
         for (Measurement m : measurements) {
             Counter.builder("rollgate.gate.evaluations").description("gate readings judged, by verdict")

@@ -13,11 +13,14 @@ import dev.rollgate.controlplane.release.Plan;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseMachine;
 import dev.rollgate.controlplane.release.ReleaseState;
+import dev.rollgate.controlplane.release.StableComparison;
+import dev.rollgate.controlplane.policy.RelativePolicy;
 import dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent;
 
 /** Everything the release page shows, derived from the stored release, its events and its measurements. */
 public record ReleaseDetails(Release release, List<StoredEvent> events, List<Measurement> gates,
-                             List<Command.Type> allowed, List<Step> steps, boolean confirmByName, Instant now) {
+                             List<Command.Type> allowed, List<Step> steps, boolean confirmByName, Instant now,
+                             RelativePolicy relative) {
 
     /** Keys whose values are not shown: a configuration entry is often a credential handed to the workload. */
     private static final java.util.regex.Pattern SECRET_KEY =
@@ -34,8 +37,49 @@ public record ReleaseDetails(Release release, List<StoredEvent> events, List<Mea
 
     public static ReleaseDetails of(Release release, List<StoredEvent> events, List<Measurement> measurements,
                                     boolean confirmByName, boolean admin, Instant now) {
+        return of(release, events, measurements, confirmByName, admin, now, RelativePolicy.OFF);
+    }
+
+    /** {@code relative}: the environment's comparison of candidate with stable, as the machine applies it. */
+    public static ReleaseDetails of(Release release, List<StoredEvent> events, List<Measurement> measurements,
+                                    boolean confirmByName, boolean admin, Instant now, RelativePolicy relative) {
         return new ReleaseDetails(release, events, latestPerGate(measurements), allowed(release, admin), steps(release),
-                confirmByName, now);
+                confirmByName, now, relative);
+    }
+
+    /** One gate: the candidate's latest reading beside stable's, and what comparing them says. */
+    public record GateRow(Measurement candidate, Measurement stable, String comparison, boolean candidateWorse) {
+    }
+
+    /** The candidate's gates in order, each with stable's reading of the same gate when there is one. */
+    public List<GateRow> gateRows() {
+        String candidateTrack = release.candidateTrack().id();
+        String baseTrack = release.baseTrack().id();
+        boolean compared = StableComparison.applies(release, relative);
+        List<GateRow> rows = new ArrayList<>();
+        for (Measurement m : gates) {
+            if (!m.track().equals(candidateTrack)) {
+                continue;
+            }
+            Measurement stable = gates.stream().filter(b -> b.gate() == m.gate() && b.track().equals(baseTrack))
+                    .findFirst().orElse(null);
+            StableComparison.Finding finding = compared ? StableComparison.finding(m, stable, relative)
+                    : StableComparison.Finding.ALONE;
+            rows.add(new GateRow(m, stable, comparison(finding, compared), finding
+                    == StableComparison.Finding.WORSE));
+        }
+        return rows;
+    }
+
+    private String comparison(StableComparison.Finding finding, boolean compared) {
+        String margin = String.format(java.util.Locale.ROOT, "%.2f", relative.margin() * 100) + " points";
+        return switch (finding) {
+            case WORSE -> "worse than stable by more than " + margin;
+            case STABLE_FAILING_TOO -> "stable is failing too";
+            case WITHIN_MARGIN -> "within " + margin + " of stable";
+            case UNDECIDED -> "not yet decided";
+            case ALONE -> compared ? "no stable data: judged alone" : "not compared";
+        };
     }
 
     /** The candidate's configuration in key order, values of secret-looking keys masked. */

@@ -36,10 +36,13 @@ public class ReleasePageController {
     private final MeasurementRepository measurements;
     private final ConsoleProperties console;
     private final java.time.Clock clock;
+    private final dev.rollgate.controlplane.policy.Policies policies;
 
     public ReleasePageController(ReleaseService service, EventRepository events, MeasurementRepository measurements,
-                                 ConsoleProperties console, java.time.Clock clock) {
+                                 ConsoleProperties console, java.time.Clock clock,
+                                 dev.rollgate.controlplane.policy.Policies policies) {
         this.clock = clock;
+        this.policies = policies;
         this.service = service;
         this.events = events;
         this.measurements = measurements;
@@ -116,6 +119,12 @@ public class ReleasePageController {
                 .build();
     }
 
+    /** Read now, as the machine reads it on every tick. */
+    private dev.rollgate.controlplane.policy.RelativePolicy relative(Release release) {
+        return policies.environment(release.environment()).map(e -> e.analysis().relative())
+                .orElse(dev.rollgate.controlplane.policy.RelativePolicy.OFF);
+    }
+
     private boolean needsName(Release release) {
         return console.confirmByName().contains(release.environment());
     }
@@ -124,7 +133,8 @@ public class ReleasePageController {
         boolean admin = ConsoleUser.of((Authentication) principal).admin();
         return service.get(id).flatMap(r -> Mono.zip(events.list(id).collectList(),
                         measurements.list(id, CHART_POINTS).collectList())
-                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin, clock.instant())));
+                .map(t -> ReleaseDetails.of(r, t.getT1(), t.getT2(), needsName(r), admin, clock.instant(),
+                        relative(r))));
     }
 
     private static Command.Type type(String command) {

@@ -92,6 +92,28 @@ class PoliciesTests {
     }
 
     @Test
+    void comparesCandidatesWithStableByDefaultAndPerEnvironment() throws IOException {
+        Policies policies = bind(Map.of("rollgate.environments.staging.analysis.relative.enabled", "false",
+                "rollgate.environments.production.analysis.relative.margin", "0.02",
+                "rollgate.environments.production.analysis.relative.confidence", "0.99"));
+
+        assertThat(policies.environment("dev").orElseThrow().analysis().relative())
+                .isEqualTo(new RelativePolicy(true, 0.01, 0.999));
+        assertThat(policies.environment("staging").orElseThrow().analysis().relative().enabled()).isFalse();
+        assertThat(policies.environment("production").orElseThrow().analysis().relative())
+                .isEqualTo(new RelativePolicy(true, 0.02, 0.99));
+    }
+
+    @Test
+    void refusesARelativeMarginOrConfidenceOutOfRange() {
+        assertThatThrownBy(() -> bind(Map.of("rollgate.environments.staging.analysis.relative.margin", "1",
+                "rollgate.environments.production.analysis.relative.confidence", "0.5")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rollgate.environments.staging.analysis.relative.margin: must be at least 0")
+                .hasMessageContaining("rollgate.environments.production.analysis.relative.confidence: must be between");
+    }
+
+    @Test
     void refusesPrerequisiteCycles() {
         assertThatThrownBy(() -> bind(Map.of("rollgate.environments.staging.requires", "production")))
                 .hasMessageContaining("prerequisites form a cycle");

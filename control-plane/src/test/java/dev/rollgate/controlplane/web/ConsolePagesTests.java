@@ -290,6 +290,8 @@ class ConsolePagesTests {
         assertThat(json).contains("\"error-rate\"").contains("\"role\":\"candidate\"")
                 .contains("\"role\":\"stable\"");
         assertThat(manager.get("/releases/" + r.id())).doesNotContain("id=\"no-measurements\"")
-                .containsPattern("<td>error-rate</td>\\s*<td>stable</td>");
+                .containsPattern("<td>error-rate</td>\\s*<td class=\"candidate\">[^<]+</td>\\s*"
+                        + "<td class=\"stable\">[0-9.]+ % \\([0-9]+ bad of [0-9]+\\)</td>")
+                .contains("<td class=\"comparison\">");
     }
 }

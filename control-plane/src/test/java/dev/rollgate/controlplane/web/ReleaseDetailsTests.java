@@ -157,4 +157,48 @@ class ReleaseDetailsTests {
         return new dev.rollgate.controlplane.release.persistence.EventRepository.StoredEvent(seq,
                 new dev.rollgate.controlplane.release.ReleaseEvent(type, Actor.SYSTEM, reason, Map.of(), T0));
     }
+
+    private static dev.rollgate.controlplane.analysis.Measurement reading(
+            dev.rollgate.controlplane.policy.GateKind gate, String track, long bad, long total) {
+        return new dev.rollgate.controlplane.analysis.Measurement(gate, track, 100.0 * bad / total, 5.0, bad, total,
+                dev.rollgate.controlplane.analysis.GateMath.verdict(bad, total, 0.05, 50, 0.999), null, T0);
+    }
+
+    @Test
+    void showsEachGateOfTheCandidateBesideStableWithTheComparisonsVerdict() {
+        var errors = dev.rollgate.controlplane.policy.GateKind.ERROR_RATE;
+        var health = dev.rollgate.controlplane.policy.GateKind.HEALTH;
+        var latency = dev.rollgate.controlplane.policy.GateKind.LATENCY;
+        List<dev.rollgate.controlplane.analysis.Measurement> ms = List.of(
+                reading(errors, "canary", 12, 120), reading(errors, "stable", 19, 3800),
+                reading(health, "canary", 0, 2000), reading(health, "stable", 0, 20000),
+                reading(latency, "canary", 0, 100));
+
+        ReleaseDetails d = ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 0, 5), List.of(), ms, false, false,
+                T0, new dev.rollgate.controlplane.policy.RelativePolicy(true, 0.01, 0.999));
+
+        assertThat(d.gateRows()).extracting(r -> r.candidate().gate(), r -> r.stable() == null ? null
+                        : r.stable().bad(), ReleaseDetails.GateRow::comparison, ReleaseDetails.GateRow::candidateWorse)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(errors, 19L, "worse than stable by more than 1.00 points",
+                                true),
+                        org.assertj.core.groups.Tuple.tuple(health, 0L, "within 1.00 points of stable", false),
+                        org.assertj.core.groups.Tuple.tuple(latency, null, "no stable data: judged alone", false));
+    }
+
+    @Test
+    void saysWhenTheCandidateIsNotComparedWithStable() {
+        var errors = dev.rollgate.controlplane.policy.GateKind.ERROR_RATE;
+        List<dev.rollgate.controlplane.analysis.Measurement> ms = List.of(
+                reading(errors, "canary", 12, 120), reading(errors, "stable", 19, 3800));
+
+        ReleaseDetails off = ReleaseDetails.of(canary(ReleaseState.PROGRESSING, null, 0, 5), List.of(), ms, false,
+                false, T0, dev.rollgate.controlplane.policy.RelativePolicy.OFF);
+
+        assertThat(off.gateRows()).singleElement().satisfies(r -> {
+            assertThat(r.stable()).isNotNull();
+            assertThat(r.comparison()).isEqualTo("not compared");
+            assertThat(r.candidateWorse()).isFalse();
+        });
+    }
 }

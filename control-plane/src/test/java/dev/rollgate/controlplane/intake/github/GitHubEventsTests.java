@@ -37,7 +37,8 @@ class GitHubEventsTests {
                 java.time.Duration.ofMinutes(5)), new RollgateProperties.RollingProperties(
                 java.time.Duration.ofSeconds(30)), new RollgateProperties.AnalysisProperties(
                 java.time.Duration.ofSeconds(30), 50, 0.999, 0, java.time.Duration.ofSeconds(30), 4, 0.05,
-                java.time.Duration.ofMillis(500), 0.01, 0.10, 10), java.time.Duration.ofMinutes(2),
+                java.time.Duration.ofMillis(500), 0.01, 0.10, 10,
+                new RollgateProperties.RelativeProperties(true, 0.01, 0.999)), java.time.Duration.ofMinutes(2),
                 java.time.Duration.ofMinutes(5));
     }
 
