@@ -8,15 +8,22 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 
+import dev.rollgate.controlplane.support.TestDatabase;
 import reactor.core.publisher.Mono;
 
+/** The lockout's rules, counted in PostgreSQL as every replica does. */
 class LoginThrottleTests {
+
+    private static DatabaseClient db;
 
     private Instant now = Instant.parse("2026-12-01T12:00:00Z");
     private final AtomicInteger checked = new AtomicInteger();
@@ -44,7 +51,17 @@ class LoginThrottleTests {
         return "right".equals(attempt.getCredentials())
                 ? Mono.just(UsernamePasswordAuthenticationToken.authenticated(attempt.getName(), null, java.util.List.of()))
                 : Mono.error(new BadCredentialsException("Invalid Credentials"));
-    }, clock);
+    }, db, clock);
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.client(TestDatabase.fresh("LOCKOUT_TEST_DB", "rollgate_test_lockout"));
+    }
+
+    @BeforeEach
+    void noFailuresYet() {
+        db.sql("delete from console_login_failures").then().block();
+    }
 
     private Object login(String user, String password) {
         try {
@@ -91,5 +108,29 @@ class LoginThrottleTests {
             assertThat(login("admin", "guess")).isEqualTo(BadCredentialsException.class);
         }
         assertThat(login("admin", "right")).isEqualTo("ok");
+    }
+
+    @Test
+    void forgetsAnAccountsFailuresADayAfterItsLastOne() {
+        login("admin", "guess");
+        now = now.plus(LoginThrottle.FORGET_AFTER).minusSeconds(1);
+        login("manny", "guess");
+        assertThat(LoginThrottle.forgetOld(db, now).block()).isZero();
+        now = now.plusSeconds(2);
+        assertThat(LoginThrottle.forgetOld(db, now).block()).isEqualTo(1);
+        assertThat(db.sql("select account from console_login_failures").map(row -> row.get(0, String.class)).all()
+                .collectList().block()).containsExactly("manny");
+    }
+
+    @Test
+    void countsEveryFailureOfConcurrentAttempts() {
+        reactor.core.publisher.Flux.range(0, 20)
+                .flatMap(i -> throttle.authenticate(UsernamePasswordAuthenticationToken.unauthenticated("admin", "g"))
+                        .onErrorResume(e -> Mono.empty()), 20)
+                .blockLast();
+        assertThat(db.sql("select failures from console_login_failures where account = 'admin'")
+                .map(row -> row.get(0, Integer.class)).one().block())
+                .as("some attempts pass the lock check together; none of their failures is lost")
+                .isEqualTo(checked.get());
     }
 }
