@@ -55,7 +55,7 @@ class LoginThrottleTests {
 
     @BeforeAll
     static void database() {
-        db = TestDatabase.client(TestDatabase.fresh("LOCKOUT_TEST_DB", "rollgate_test_lockout"));
+        db = TestDatabase.client(TestDatabase.fresh("CONSOLE_STATE_TEST_DB", "rollgate_test_console_state"));
     }
 
     @BeforeEach
