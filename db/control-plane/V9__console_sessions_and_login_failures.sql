@@ -18,7 +18,7 @@ create index if not exists console_sessions_expires on console_sessions (expires
 
 create table if not exists console_login_failures (
     account         text        primary key,
-    failures        integer     not null,
+    failures        bigint      not null,
     locked_until    timestamptz,
     last_failure_at timestamptz not null
 );
