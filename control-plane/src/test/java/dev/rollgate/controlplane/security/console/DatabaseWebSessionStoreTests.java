@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InvalidClassException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +20,7 @@ import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.web.server.WebSession;
 
+import dev.rollgate.controlplane.support.MutableClock;
 import dev.rollgate.controlplane.support.TestDatabase;
 
 /** The session store's own rules, against PostgreSQL, on a clock the test moves. */
@@ -31,23 +29,7 @@ class DatabaseWebSessionStoreTests {
     private static final Duration IDLE = Duration.ofMinutes(30);
     private static DatabaseClient db;
 
-    private Instant now = Instant.parse("2026-12-01T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
     private final DatabaseWebSessionStore store = new DatabaseWebSessionStore(db, clock, IDLE);
 
     @BeforeAll
@@ -66,11 +48,11 @@ class DatabaseWebSessionStoreTests {
     void expiresASessionNobodyUsedForItsIdleTime() {
         String id = saved(Map.of("seen", "yes")).getId();
 
-        now = now.plus(IDLE).minusSeconds(1);
+        clock.advance(IDLE.minusSeconds(1));
         assertThat(store.retrieveSession(id).blockOptional()).as("used just in time").isPresent();
-        now = now.plus(IDLE).minusSeconds(1);
+        clock.advance(IDLE.minusSeconds(1));
         assertThat(store.retrieveSession(id).blockOptional()).as("each use moves the expiry").isPresent();
-        now = now.plus(IDLE).plusSeconds(1);
+        clock.advance(IDLE.plusSeconds(1));
         assertThat(store.retrieveSession(id).blockOptional()).as("idle too long").isEmpty();
         assertThat(store.deleteExpired().block()).isGreaterThanOrEqualTo(1L);
         assertThat(rows(id)).isZero();

@@ -2,10 +2,8 @@ package dev.rollgate.controlplane.security.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +15,7 @@ import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 
+import dev.rollgate.controlplane.support.MutableClock;
 import dev.rollgate.controlplane.support.TestDatabase;
 import reactor.core.publisher.Mono;
 
@@ -25,25 +24,8 @@ class LoginThrottleTests {
 
     private static DatabaseClient db;
 
-    private Instant now = Instant.parse("2026-12-01T12:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
     private final AtomicInteger checked = new AtomicInteger();
-
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
 
     /** The password is "right"; anything else is bad credentials. */
     private final LoginThrottle throttle = new LoginThrottle(attempt -> {
@@ -90,11 +72,11 @@ class LoginThrottleTests {
         for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
             login("admin", "guess");
         }
-        now = now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertThat(login("admin", "guess")).isEqualTo(BadCredentialsException.class);
-        now = now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertThat(login("admin", "right")).as("second lock lasts two minutes").isEqualTo(LockedException.class);
-        now = now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertThat(login("admin", "right")).isEqualTo("ok");
     }
 
@@ -113,11 +95,11 @@ class LoginThrottleTests {
     @Test
     void forgetsAnAccountsFailuresADayAfterItsLastOne() {
         login("admin", "guess");
-        now = now.plus(LoginThrottle.FORGET_AFTER).minusSeconds(1);
+        clock.advance(LoginThrottle.FORGET_AFTER.minusSeconds(1));
         login("manny", "guess");
-        assertThat(LoginThrottle.forgetOld(db, now).block()).isZero();
-        now = now.plusSeconds(2);
-        assertThat(LoginThrottle.forgetOld(db, now).block()).isEqualTo(1);
+        assertThat(LoginThrottle.forgetOld(db, clock.instant()).block()).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(LoginThrottle.forgetOld(db, clock.instant()).block()).isEqualTo(1);
         assertThat(db.sql("select account from console_login_failures").map(row -> row.get(0, String.class)).all()
                 .collectList().block()).containsExactly("manny");
     }
