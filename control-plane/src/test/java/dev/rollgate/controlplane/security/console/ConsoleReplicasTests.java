@@ -101,4 +101,18 @@ class ConsoleReplicasTests {
         assertThat(db.sql("select count(*) from console_sessions where id = :id").bind("id", onA.sessionId())
                 .map(row -> row.get(0, Long.class)).one().block()).isZero();
     }
+
+    @Test
+    void aSessionIdleForTheConfiguredTimeIsOverOnBothReplicas() {
+        ConsoleSession onA = ConsoleSession.login(a, "viola", "viewer-secret-1");
+        // As if nobody had used it for the whole idle time: the row's expiry is what every replica goes by.
+        db.sql("update console_sessions set last_access_at = last_access_at - make_interval(secs => max_idle_secs),"
+                        + " expires_at = expires_at - make_interval(secs => max_idle_secs) where id = :id")
+                .bind("id", onA.sessionId()).then().block();
+
+        for (WebTestClient replica : List.of(b, a)) {
+            assertThat(onA.on(replica).request("/").expectStatus().isFound().returnResult(Void.class)
+                    .getResponseHeaders().getLocation()).hasPath("/login");
+        }
+    }
 }
