@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.WebSessionStore;
 
@@ -22,12 +23,16 @@ import reactor.core.publisher.Mono;
  * Console sessions in PostgreSQL ({@code console_sessions}), so any replica serves a session another one started
  * and a logout on one ends it on all. Every request reads its session and moves its expiry in one statement; the
  * attributes are written only when they changed. A session no request touched for its idle time is gone for
- * good; {@link #deleteExpired} removes its row.
+ * good; {@link #deleteExpired} removes its row. A session nobody signed in to (a visit to the login page, a
+ * saved request) lasts at most {@link #ANONYMOUS_IDLE}, so anonymous traffic cannot fill the table for hours.
  */
 public final class DatabaseWebSessionStore implements WebSessionStore {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseWebSessionStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final Duration ANONYMOUS_IDLE = Duration.ofHours(1);
+    private static final String SIGNED_IN = WebSessionServerSecurityContextRepository
+            .DEFAULT_SPRING_SECURITY_CONTEXT_ATTR_NAME;
 
     private final DatabaseClient db;
     private final Clock clock;
@@ -173,6 +178,8 @@ public final class DatabaseWebSessionStore implements WebSessionStore {
                     return Mono.empty();
                 }
                 byte[] bytes = SessionAttributes.encode(attributes);
+                long idle = (attributes.containsKey(SIGNED_IN) || maxIdleTime.compareTo(ANONYMOUS_IDLE) < 0
+                        ? maxIdleTime : ANONYMOUS_IDLE).toSeconds();
                 String stored = storedId;
                 String current = id;
                 if (current.equals(stored)) {
@@ -182,7 +189,7 @@ public final class DatabaseWebSessionStore implements WebSessionStore {
                     // An update, never an insert: a session logged out meanwhile on another replica stays out.
                     return db.sql("update console_sessions set attributes = :attributes, max_idle_secs = :idle,"
                                     + " expires_at = last_access_at + make_interval(secs => :idle) where id = :id")
-                            .bind("id", current).bind("attributes", bytes).bind("idle", maxIdleTime.toSeconds())
+                            .bind("id", current).bind("attributes", bytes).bind("idle", idle)
                             .then().doOnSuccess(done -> saved(bytes));
                 }
                 Instant now = clock.instant();
@@ -191,7 +198,7 @@ public final class DatabaseWebSessionStore implements WebSessionStore {
                                 + " last_access_at, max_idle_secs, expires_at) values (:id, :attributes, :created, :now,"
                                 + " :idle, :now + make_interval(secs => :idle))")
                         .bind("id", current).bind("attributes", bytes).bind("created", creationTime)
-                        .bind("now", now).bind("idle", maxIdleTime.toSeconds())
+                        .bind("now", now).bind("idle", idle)
                         .then()).doOnSuccess(done -> {
                             storedId = current;
                             saved(bytes);

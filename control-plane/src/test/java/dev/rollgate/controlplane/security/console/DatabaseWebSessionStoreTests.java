@@ -59,6 +59,22 @@ class DatabaseWebSessionStoreTests {
     }
 
     @Test
+    void endsASessionNobodySignedInToAfterAnHourWhateverTheIdleTime() {
+        DatabaseWebSessionStore eightHours = new DatabaseWebSessionStore(db, clock, Duration.ofHours(8));
+        WebSession visit = eightHours.createWebSession().block();
+        visit.getAttributes().put("org.springframework.security.web.server.csrf.CsrfToken", "token");
+        visit.save().block();
+        WebSession signedIn = eightHours.createWebSession().block();
+        signedIn.getAttributes().put("SPRING_SECURITY_CONTEXT", new SecurityContextImpl());
+        signedIn.save().block();
+
+        clock.advance(DatabaseWebSessionStore.ANONYMOUS_IDLE.plusSeconds(1));
+
+        assertThat(eightHours.retrieveSession(visit.getId()).blockOptional()).isEmpty();
+        assertThat(eightHours.retrieveSession(signedIn.getId()).blockOptional()).isPresent();
+    }
+
+    @Test
     void keepsTheSecurityContextAndMovesTheRowWhenTheIdChanges() {
         var user = User.withUsername("viola").password("").authorities("ROLE_VIEWER").build();
         var context = new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated(user, null,
