@@ -56,16 +56,16 @@ public final class DatabaseWebSessionStore implements WebSessionStore {
         return db.sql("update console_sessions set last_access_at = :now,"
                         + " expires_at = :now + make_interval(secs => max_idle_secs)"
                         + " where id = :id and expires_at > :now"
-                        + " returning attributes, created_at, max_idle_secs")
+                        + " returning attributes, created_at")
                 .bind("id", id).bind("now", now)
-                .map(row -> new Row(row.get("attributes", byte[].class), row.get("created_at", Instant.class),
-                        row.get("max_idle_secs", Long.class)))
+                .map(row -> new Row(row.get("attributes", byte[].class), row.get("created_at", Instant.class)))
                 .first()
                 .flatMap(row -> {
                     try {
                         Map<String, Object> attributes = new ConcurrentHashMap<>(SessionAttributes.decode(row.bytes()));
+                        // The configured idle time, not the row's: a visit's hour must not stick after login.
                         return Mono.<WebSession>just(new StoredSession(id, id, attributes, row.created(), now,
-                                Duration.ofSeconds(row.maxIdleSecs()), row.bytes()));
+                                maxIdleTime, row.bytes()));
                     } catch (IOException e) {
                         // Written by an older version, or not by us: the person logs in again.
                         log.warn("dropping a console session that cannot be read: {}", e.toString());
@@ -100,7 +100,7 @@ public final class DatabaseWebSessionStore implements WebSessionStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private record Row(byte[] bytes, Instant created, long maxIdleSecs) {
+    private record Row(byte[] bytes, Instant created) {
     }
 
     private enum State { NEW, STARTED, INVALID }

@@ -68,10 +68,20 @@ class DatabaseWebSessionStoreTests {
         signedIn.getAttributes().put("SPRING_SECURITY_CONTEXT", new SecurityContextImpl());
         signedIn.save().block();
 
+        WebSession loginPage = eightHours.createWebSession().block();
+        loginPage.getAttributes().put("org.springframework.security.web.server.csrf.CsrfToken", "token");
+        loginPage.save().block();
+        WebSession loggedIn = eightHours.retrieveSession(loginPage.getId()).block();
+        loggedIn.getAttributes().put("SPRING_SECURITY_CONTEXT", new SecurityContextImpl());
+        loggedIn.changeSessionId().block();
+        loggedIn.save().block();
+
         clock.advance(DatabaseWebSessionStore.ANONYMOUS_IDLE.plusSeconds(1));
 
         assertThat(eightHours.retrieveSession(visit.getId()).blockOptional()).isEmpty();
         assertThat(eightHours.retrieveSession(signedIn.getId()).blockOptional()).isPresent();
+        assertThat(eightHours.retrieveSession(loggedIn.getId()).blockOptional())
+                .as("signing in on the login page's session gives it the full idle time").isPresent();
     }
 
     @Test
