@@ -182,7 +182,7 @@ public class ReleaseMetrics {
      * ROLLBACK_STARTED), or the ROLLBACK_STARTED itself when a person or a fault started it. An earlier failure the
      * release recovered from is not the cause.
      */
-    static ReleaseEvent rollbackCause(List<ReleaseEvent> history) {
+    public static ReleaseEvent rollbackCause(List<ReleaseEvent> history) {
         for (int i = history.size() - 1; i >= 0; i--) {
             if (history.get(i).type() == Type.ROLLBACK_STARTED) {
                 int cause = i;

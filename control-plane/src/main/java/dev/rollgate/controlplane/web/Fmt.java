@@ -45,6 +45,16 @@ public class Fmt {
         return s + "s";
     }
 
+    /** A duration given in seconds, or "n/a" when there was nothing to measure. */
+    public String seconds(Long seconds) {
+        return seconds == null ? "n/a" : duration(java.time.Duration.ofSeconds(seconds));
+    }
+
+    /** A share (0..1) as a percentage, or "n/a" when there was nothing to count. */
+    public String percent(Double share) {
+        return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
     public String between(Instant from, Instant to) {
         return from == null || to == null ? "" : duration(java.time.Duration.between(from, to));
     }

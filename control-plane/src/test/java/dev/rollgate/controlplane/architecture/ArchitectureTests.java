@@ -33,6 +33,13 @@ class ArchitectureTests {
             .because("adapters implement the ports in release.port; the core never reaches out to one");
 
     @ArchTest
+    static final ArchRule engineIgnoresInsights = noClasses()
+            .that().resideInAnyPackage("dev.rollgate.controlplane.release..", "dev.rollgate.controlplane.policy..",
+                    "dev.rollgate.controlplane.analysis..")
+            .should().dependOnClassesThat().resideInAPackage("dev.rollgate.controlplane.insights..")
+            .because("delivery figures read what the engine wrote; the engine never waits on them");
+
+    @ArchTest
     static final ArchRule portsDependOnlyOnTheModel = noClasses()
             .that().resideInAPackage("dev.rollgate.controlplane.release.port..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.rollgate.controlplane.release.persistence..",

@@ -69,7 +69,8 @@ public final class GitHubEvents {
         String version = after.substring(0, 7);
         String message = firstLine(text(payload.path("head_commit").path("message")));
         return new Intent.Start(app.name(), env.get().name(), version, after, after, null, actor,
-                "push to " + branch + ": commit " + version + (message.isEmpty() ? "" : " \"" + message + "\""));
+                "push to " + branch + ": commit " + version + (message.isEmpty() ? "" : " \"" + message + "\""),
+                instant(text(payload.path("head_commit").path("timestamp"))));
     }
 
     private Intent release(Application app, JsonNode payload, Actor actor) {
@@ -137,6 +138,18 @@ public final class GitHubEvents {
 
     private static String text(JsonNode node) {
         return node.isString() ? node.stringValue() : null;
+    }
+
+    /** GitHub writes commit times with the committer's offset; one it cannot read is left out, not refused. */
+    static java.time.Instant instant(String timestamp) {
+        if (timestamp == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(timestamp).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String firstLine(String message) {

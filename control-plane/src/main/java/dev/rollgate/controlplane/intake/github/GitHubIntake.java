@@ -14,6 +14,7 @@ import dev.rollgate.controlplane.release.NewRelease;
 import dev.rollgate.controlplane.release.Release;
 import dev.rollgate.controlplane.release.ReleaseProblem;
 import dev.rollgate.controlplane.release.ReleaseService;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,11 +28,13 @@ public class GitHubIntake {
 
     private final ReleaseService releases;
     private final QueueRepository queue;
+    private final ReleaseRepository stored;
     private final Clock clock;
 
-    public GitHubIntake(ReleaseService releases, QueueRepository queue, Clock clock) {
+    public GitHubIntake(ReleaseService releases, QueueRepository queue, ReleaseRepository stored, Clock clock) {
         this.releases = releases;
         this.queue = queue;
+        this.stored = stored;
         this.clock = clock;
     }
 
@@ -51,13 +54,14 @@ public class GitHubIntake {
         NewRelease request = new NewRelease(s.application(), s.environment(), s.version(), null, s.commitSha(),
                 Map.of());
         return releases.create(request, s.actor(), s.reason(), key(deliveryId, s.application(), s.environment()))
-                .map(created -> started(created.release()))
+                .flatMap(created -> stored.recordCommitTime(created.release().id(), s.committedAt())
+                        .thenReturn(started(created.release())))
                 .onErrorResume(ReleaseProblem.class, problem -> {
                     if (!isActiveConflict(problem)) {
                         return Mono.just(Outcome.accepted("not started: " + problem.getMessage()));
                     }
                     Queued q = new Queued(s.application(), s.environment(), s.version(), s.commitSha(), deliveryId,
-                            s.actor().identity(), s.reason(), clock.instant());
+                            s.actor().identity(), s.reason(), clock.instant(), s.committedAt());
                     return queue.put(q).thenReturn(Outcome.accepted("queued " + s.version() + ": release "
                             + problem.extra().get("activeRelease") + " (" + problem.extra().get("activeVersion")
                             + ", " + problem.extra().get("activeState") + ") is active for " + s.application()
@@ -71,6 +75,7 @@ public class GitHubIntake {
                 Map.of());
         return releases.create(request, new Actor(Actor.Kind.GITHUB, q.actor()), q.reason() + " (queued)",
                         key(q.deliveryId(), q.application(), q.environment()))
+                .flatMap(c -> stored.recordCommitTime(c.release().id(), q.committedAt()).thenReturn(c))
                 .doOnNext(c -> log.info("started queued {} of {} in {} as release {}", q.version(), q.application(),
                         q.environment(), c.release().id()))
                 .then(queue.remove(q))

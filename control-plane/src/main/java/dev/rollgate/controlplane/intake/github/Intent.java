@@ -14,9 +14,15 @@ public sealed interface Intent {
 
     /**
      * Release {@code version} of {@code application} into {@code environment}. {@code ref} is what a GitHub
-     * Deployment for it should point at; {@code deploymentId} is set when GitHub's own deployment asked for it.
+     * Deployment for it should point at; {@code deploymentId} is set when GitHub's own deployment asked for it;
+     * {@code committedAt} is the pushed commit's time, when the push carried one (lead time runs from it).
      */
     record Start(String application, String environment, String version, String commitSha, String ref,
-                 Long deploymentId, Actor actor, String reason) implements Intent {
+                 Long deploymentId, Actor actor, String reason, java.time.Instant committedAt) implements Intent {
+
+        public Start(String application, String environment, String version, String commitSha, String ref,
+                     Long deploymentId, Actor actor, String reason) {
+            this(application, environment, version, commitSha, ref, deploymentId, actor, reason, null);
+        }
     }
 }

@@ -120,6 +120,18 @@ public class ReleaseRepository {
         return Binds.nullable(spec, "stepStartedAt", r.stepStartedAt(), Instant.class);
     }
 
+    /**
+     * When the commit a push released was made. Written once, beside the release rather than in it: the engine
+     * never reads it, only the delivery figures do.
+     */
+    public Mono<Void> recordCommitTime(UUID id, Instant committedAt) {
+        if (committedAt == null) {
+            return Mono.empty();
+        }
+        return db.sql("update releases set committed_at = :at where id = :id and committed_at is null")
+                .bind("at", committedAt).bind("id", id).then();
+    }
+
     public Mono<Release> findById(UUID id) {
         return db.sql("select " + ReleaseRows.COLUMNS + " from releases where id = :id").bind("id", id)
                 .map(row -> ReleaseRows.map(row, json)).one();

@@ -68,6 +68,24 @@ class GitHubEventsTests {
     }
 
     @Test
+    void pushCarriesItsHeadCommitsTimeForLeadTime() {
+        assertThat(((Intent.Start) interpret("push", "push-main.json")).committedAt())
+                .isEqualTo(java.time.Instant.parse("2026-11-30T15:45:03Z"));
+        assertThat(((Intent.Start) interpret("release", "release-published.json")).committedAt()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "2026-11-30T16:45:03+01:00 | 2026-11-30T15:45:03Z",
+            "2026-11-30T15:45:03Z      | 2026-11-30T15:45:03Z",
+            "yesterday                 | null",
+            "null                      | null"})
+    void readsCommitTimesWithTheirOffsetAndLeavesOutWhatItCannotRead(String timestamp, String expected) {
+        assertThat(GitHubEvents.instant(timestamp))
+                .isEqualTo(expected == null ? null : java.time.Instant.parse(expected));
+    }
+
+    @Test
     void deploymentEventKeepsItsDeploymentId() {
         assertThat(((Intent.Start) interpret("deployment", "deployment-created.json")).deploymentId())
                 .isEqualTo(145988746L);

@@ -151,6 +151,10 @@ class GitHubQueueTests {
         assertThat(started.version()).isEqualTo(newer.substring(0, 7));
         assertThat(started.commitSha()).isEqualTo(newer);
         assertThat(started.startedBy().toString()).isEqualTo("github:octocat");
+        // the commit's time waits in the queue with it, so lead time still runs from the commit
+        assertThat(db.sql("select committed_at from releases where id = :id").bind("id", started.id())
+                .map(row -> row.get("committed_at", java.time.Instant.class)).one().block())
+                .isEqualTo(java.time.Instant.parse("2026-11-30T15:45:03Z"));
     }
 
     @Test

@@ -193,6 +193,9 @@ class GitHubWebhookTests {
         assertThat(r.commitSha()).isEqualTo("a10867b14bb761a232cd80139fbd4c0d33264240");
         assertThat(r.startedBy()).isEqualTo(new Actor(Actor.Kind.GITHUB, "octocat"));
         assertThat(r.startedBy().toString()).isEqualTo("github:octocat");
+        assertThat(db.sql("select committed_at from releases where id = :id").bind("id", r.id())
+                .map(row -> row.get("committed_at", java.time.Instant.class)).one().block())
+                .isEqualTo(java.time.Instant.parse("2026-11-30T15:45:03Z"));
     }
 
     @Test

@@ -53,7 +53,12 @@ class SlackNotifierDeliveryTests {
         when(slack.post(anyString(), isNull(), anyString(), any()))
                 .thenReturn(Mono.error(new SlackCalls.Refused("chat.postMessage", "channel_not_found")));
 
+        // Completes (the outbox moves on) rather than failing into a retry; nothing else is asked of Slack.
         notifier.publish(release(UUID.randomUUID(), ReleaseState.PROGRESSING), stepAdvanced()).block();
+
+        org.mockito.Mockito.verify(slack, org.mockito.Mockito.times(1)).post(anyString(), isNull(), anyString(), any());
+        org.mockito.Mockito.verify(store, org.mockito.Mockito.never()).save(any(), any());
+        org.mockito.Mockito.verifyNoMoreInteractions(slack);
     }
 
     @Test

@@ -172,7 +172,9 @@ class LocalPlatformE2E {
         for (String env : List.of("staging", "production", "dev")) {
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                     .until(() -> versions(env, 10), v -> v.stream().allMatch(s -> s.equals("200 1.0.0")));
-            Release bootstrap = driver.releases().lastSucceeded("video-api", env).block();
+            // The front door serves the build a moment before the bootstrap release is recorded as SUCCEEDED.
+            Release bootstrap = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> driver.releases().lastSucceeded("video-api", env).block(), java.util.Objects::nonNull);
             assertThat(bootstrap.startedBy()).isEqualTo(dev.rollgate.controlplane.release.Actor.SYSTEM);
             assertThat(bootstrap.plan().analysis()).isFalse();
         }
