@@ -60,6 +60,14 @@ public final class ConsoleSession {
         return page.getResponseBody();
     }
 
+    /** The same browser (cookie and CSRF token) talking to another replica. */
+    public ConsoleSession on(WebTestClient other) {
+        ConsoleSession moved = new ConsoleSession(other);
+        moved.session = session;
+        moved.csrf = csrf;
+        return moved;
+    }
+
     public String sessionId() {
         return session;
     }

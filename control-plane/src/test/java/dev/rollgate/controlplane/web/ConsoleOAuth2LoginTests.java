@@ -29,8 +29,8 @@ import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
 /** The whole OIDC authorization-code flow against a real OIDC provider (mock-oauth2-server), roles from a claim. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:5432/rollgate_test_oidc",
-    "spring.flyway.url=jdbc:postgresql://127.0.0.1:5432/rollgate_test_oidc",
+    "spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:5432/${OIDC_TEST_DB:rollgate_test_oidc}",
+    "spring.flyway.url=jdbc:postgresql://127.0.0.1:5432/${OIDC_TEST_DB:rollgate_test_oidc}",
     "spring.security.oauth2.client.registration.corp.client-id=rollgate",
     "spring.security.oauth2.client.registration.corp.client-secret=rollgate-secret",
     "spring.security.oauth2.client.registration.corp.client-name=Corp SSO",

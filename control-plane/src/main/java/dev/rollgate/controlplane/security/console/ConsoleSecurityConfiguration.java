@@ -84,7 +84,8 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, ConsoleAccounts accounts, Clock clock,
+    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, ConsoleAccounts accounts, DatabaseClient db,
+                                           Clock clock,
                                            ObjectProvider<ReactiveClientRegistrationRepository> providers) {
         boolean oauth2 = providers.getIfAvailable() != null;
         RedirectServerLogoutSuccessHandler loggedOut = new RedirectServerLogoutSuccessHandler();
@@ -120,7 +121,7 @@ public class ConsoleSecurityConfiguration {
             http.exceptionHandling(e -> e.authenticationEntryPoint((exchange, ex) -> redirect(exchange, "/login")));
         } else {
             LoginThrottle throttled = new LoginThrottle(new org.springframework.security.authentication
-                    .UserDetailsRepositoryReactiveAuthenticationManager(accounts), clock);
+                    .UserDetailsRepositoryReactiveAuthenticationManager(accounts), db, clock);
             RedirectServerAuthenticationFailureHandler wrong = new RedirectServerAuthenticationFailureHandler(
                     "/login?error");
             RedirectServerAuthenticationFailureHandler locked = new RedirectServerAuthenticationFailureHandler(

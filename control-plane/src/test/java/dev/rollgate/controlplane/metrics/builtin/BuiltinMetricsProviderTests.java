@@ -15,6 +15,7 @@ import dev.rollgate.controlplane.release.port.Sample;
 import dev.rollgate.controlplane.release.port.Target;
 import dev.rollgate.controlplane.release.Track;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.rollgate.controlplane.support.MutableClock;
 
 class BuiltinMetricsProviderTests {
 

@@ -20,6 +20,7 @@ import dev.rollgate.controlplane.release.Track;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.rollgate.controlplane.support.MutableClock;
 
 class SlidingTrafficStatsTests {
 
