@@ -77,10 +77,10 @@ public record RollgateProperties(
             @DefaultValue RelativeProperties relative) {
     }
 
-    /** Candidate against stable: on by default, failing a candidate worse by more than one point at 99.9 %. */
+    /** Candidate against stable: on by default, failing a candidate worse by more than four points at 99.9 % (bench/detection). */
     public record RelativeProperties(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("0.01") double margin,
+            @DefaultValue("0.04") double margin,
             @DefaultValue("0.999") double confidence) {
     }
 }

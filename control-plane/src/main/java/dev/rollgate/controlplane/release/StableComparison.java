@@ -70,7 +70,9 @@ public final class StableComparison {
         }
         Comparison c = RelativeMath.compare(candidate.bad(), candidate.total(), stable.bad(), stable.total(),
                 relative.margin(), relative.confidence());
-        if (c.candidateWorse()) {
+        // Below the absolute threshold a rollback needs the gate's full sample: a handful of requests on a
+        // low-traffic canary, re-tested every tick, would otherwise fail healthy candidates by chance.
+        if (c.candidateWorse() && (candidate.verdict() == Verdict.FAIL || candidate.total() >= candidate.minSample())) {
             return Finding.WORSE;
         }
         if (candidate.verdict() == Verdict.FAIL && failing(stable)) {

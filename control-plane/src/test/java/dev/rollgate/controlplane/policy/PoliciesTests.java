@@ -98,7 +98,7 @@ class PoliciesTests {
                 "rollgate.environments.production.analysis.relative.confidence", "0.99"));
 
         assertThat(policies.environment("dev").orElseThrow().analysis().relative())
-                .isEqualTo(new RelativePolicy(true, 0.01, 0.999));
+                .isEqualTo(new RelativePolicy(true, 0.04, 0.999));
         assertThat(policies.environment("staging").orElseThrow().analysis().relative().enabled()).isFalse();
         assertThat(policies.environment("production").orElseThrow().analysis().relative())
                 .isEqualTo(new RelativePolicy(true, 0.02, 0.99));

@@ -84,6 +84,19 @@ class StableComparisonTests {
     }
 
     @Test
+    void aCandidateShortOfTheGatesSampleIsNotRolledBackForBeingWorseThanStable() {
+        // 3 of 20 (15 %) is more than a point worse than stable's 0.5 % even at 99.9 %, but 20 requests are short of
+        // the 50 the gate needs: re-tested every tick, such handfuls would fail healthy canaries by chance.
+        Measurement few = new Measurement(GateKind.ERROR_RATE, "canary", 15.0, 5.0, 3, 20,
+                GateMath.verdict(3, 20, 0.05, 50, 0.999), null, T0, 50, java.time.Duration.ofSeconds(30), null);
+        assertThat(few.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(RelativeMath.compare(3, 20, 19, 3800, 0.01, 0.999).candidateWorse()).isTrue();
+
+        assertThat(StableComparison.finding(few, errors("stable", 19, 3800), ON))
+                .isNotEqualTo(StableComparison.Finding.WORSE);
+    }
+
+    @Test
     void rollsBackACandidateWorseThanStableBelowTheAbsoluteThreshold() {
         Measurement candidate = errors("canary", 12, 120);
         assertThat(candidate.verdict()).as("10 % of 120 is not yet proof of more than 5 %")

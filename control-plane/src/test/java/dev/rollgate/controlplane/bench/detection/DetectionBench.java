@@ -101,6 +101,8 @@ public final class DetectionBench {
         List<Integer> steps = ((DeliveryPolicy.Canary) production.policy()).steps();
         return List.of(
                 new Rule("Rollgate production", sim -> RollgateTrial.run(production, sim, 3_600), 3_600),
+                new Rule("Rollgate prod, absolute only",
+                        sim -> RollgateTrial.run(production, sim, 3_600, false), 3_600),
                 new Rule("Rollgate staging", sim -> RollgateTrial.run(staging, sim, 3_600), 3_600),
                 new Rule("Flagger-style threshold 5", sim -> BaselineRules.run(new BaselineRules.Flagger(5, steps),
                         sim, 3_600), 3_600),

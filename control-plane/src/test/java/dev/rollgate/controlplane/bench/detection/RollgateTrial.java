@@ -12,6 +12,7 @@ import dev.rollgate.controlplane.release.Decision;
 import dev.rollgate.controlplane.release.Effect;
 import dev.rollgate.controlplane.release.GateEvaluator;
 import dev.rollgate.controlplane.release.Observation;
+import dev.rollgate.controlplane.policy.RelativePolicy;
 import dev.rollgate.controlplane.release.Placement;
 import dev.rollgate.controlplane.release.Plans;
 import dev.rollgate.controlplane.release.Release;
@@ -42,7 +43,13 @@ final class RollgateTrial {
     private RollgateTrial() {
     }
 
+    /** The environment as shipped: absolute gates and, where its policy says so, the comparison with stable. */
     static Outcome run(Environment env, Simulation sim, int horizonSeconds) {
+        return run(env, sim, horizonSeconds, true);
+    }
+
+    /** {@code compareWithStable} false: the absolute gates alone, as before relative gates existed. */
+    static Outcome run(Environment env, Simulation sim, int horizonSeconds, boolean compareWithStable) {
         GateEvaluator gates = new GateEvaluator(sim.clock());
         Target target = new Target("video-api", env.name(), env.namespace());
         Placement placement = new Placement(env.platform(), env.router(), sim.metrics().name(), env.namespace(),
@@ -56,9 +63,14 @@ final class RollgateTrial {
             List<Measurement> measurements = needs.contains(ReleaseMachine.Need.ANALYSIS)
                     ? gates.evaluate(sim.metrics(), env.analysis(), target, Track.CANARY, release.version()).block()
                     : List.of();
+            // As ObservationCollector: the same gates read on stable beside the candidate's, on the same window.
+            List<Measurement> baseline = needs.contains(ReleaseMachine.Need.ANALYSIS)
+                    ? gates.evaluate(sim.metrics(), env.analysis(), target, Track.STABLE, PREVIOUS.version()).block()
+                    : List.of();
             SmokeResult smoke = needs.contains(ReleaseMachine.Need.SMOKE) ? SMOKE_PASSED : null;
             Decision decision = ReleaseMachine.observe(release, new Observation(sim.clock().instant(), STABLE, CANARY,
-                    weights, measurements, smoke, null, List.of()));
+                    weights, measurements, smoke, null, baseline,
+                    compareWithStable ? env.analysis().relative() : RelativePolicy.OFF));
             release = decision.release();
             for (Effect effect : decision.effects()) {
                 if (effect instanceof Effect.Route route) {
