@@ -98,8 +98,13 @@ public class LocalPlatformLock implements SmartLifecycle {
                 .subscribe(n -> retry());
     }
 
-    private synchronized void retry() {
-        if (!running || held) {
+    /** One round of the loop: the holder checks it still holds, a standby tries to take over. */
+    synchronized void retry() {
+        if (!running || !needed) {
+            return;
+        }
+        if (held) {
+            checkStillHeld();
             return;
         }
         if (attempt()) {
@@ -107,6 +112,37 @@ public class LocalPlatformLock implements SmartLifecycle {
             startParts();
             afterTakeOver.run();
         }
+    }
+
+    /**
+     * A holder whose database session ended (PostgreSQL restarted, the connection cut) no longer holds the lock:
+     * it takes it again on a new session if it can, and otherwise stops its part of the platform, since another
+     * replica now runs it.
+     */
+    private void checkStillHeld() {
+        try {
+            if (connection != null && Boolean.TRUE.equals(single(connection, "select count(*) > 0 as v from pg_locks"
+                    + " where locktype = 'advisory' and granted and objsubid = 2 and pid = pg_backend_pid()"
+                    + " and classid::bigint = " + LOCK_CLASS + " and objid::bigint = " + LOCK_ID))) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.warn("the local platform's lock session is gone ({}); taking the lock again", e.toString());
+        }
+        closeConnection();
+        if (attempt()) {
+            log.info("{} holds the local platform again on a new database session", identity);
+            return;
+        }
+        if (otherHolder == null) {
+            // The database cannot say who holds it (unreachable): keep serving rather than stop on a guess.
+            held = true;
+            return;
+        }
+        log.error("{} lost the local platform's lock: {}. Stopping its local processes and front ports",
+                identity, standbyReason().orElseThrow());
+        parts.get().stream().sorted(Comparator.comparingInt(SmartLifecycle::getPhase).reversed())
+                .filter(SmartLifecycle::isRunning).forEach(SmartLifecycle::stop);
     }
 
     /** One try at the lock; false (never an error) when it is taken or the database cannot be reached. */

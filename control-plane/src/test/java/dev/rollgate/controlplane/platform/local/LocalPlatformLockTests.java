@@ -50,11 +50,15 @@ class LocalPlatformLockTests {
     }
 
     private Node node(String instance, int frontPort) {
+        return node(instance, frontPort, RETRY);
+    }
+
+    private Node node(String instance, int frontPort, Duration retry) {
         LocalRouter router = new LocalRouter(Map.of(DEV, frontPort), (target, track) -> Optional.empty(),
                 new SlidingTrafficStats(java.time.Clock.systemUTC(), new SimpleMeterRegistry()), Duration.ofSeconds(2));
         LocalWorkloads workloads = new LocalWorkloads(null, null, null, null, null, java.time.Clock.systemUTC());
         AtomicInteger takeOvers = new AtomicInteger();
-        LocalPlatformLock lock = new LocalPlatformLock(factory, true, "rollgate " + instance + " pid 4242", RETRY,
+        LocalPlatformLock lock = new LocalPlatformLock(factory, true, "rollgate " + instance + " pid 4242", retry,
                 () -> List.of(router), takeOvers::incrementAndGet);
         router.setLock(lock);
         workloads.setLock(lock);
@@ -124,13 +128,55 @@ class LocalPlatformLockTests {
         assertThat(second.lock().held()).isFalse();
 
         // What PostgreSQL sees of a holder killed with kill -9: its session ends, nothing is unlocked by hand.
-        Long killed = DatabaseClient.create(factory).sql("select count(pg_terminate_backend(pid)) as n"
-                        + " from pg_stat_activity where application_name = 'rollgate node-a pid 4242'")
-                .map(row -> row.get("n", Long.class)).one().block();
-        assertThat(killed).isEqualTo(1);
+        killSessionOf("node-a");
 
         await().atMost(RETRY.multipliedBy(10)).until(() -> second.lock().held());
         assertThat(second.router().isRunning()).isTrue();
+    }
+
+    /** What PostgreSQL sees of a holder killed with kill -9, or of its own restart: the session ends. */
+    private void killSessionOf(String instance) {
+        Long killed = DatabaseClient.create(factory).sql("select count(pg_terminate_backend(pid)) as n"
+                        + " from pg_stat_activity where application_name = :name")
+                .bind("name", "rollgate " + instance + " pid 4242")
+                .map(row -> row.get("n", Long.class)).one().block();
+        assertThat(killed).isEqualTo(1);
+    }
+
+    @Test
+    void aHolderWhoseSessionEndedTakesTheLockAgainWhenNobodyElseHas() throws IOException {
+        // Rounds are driven by hand: neither loop would run within the test.
+        Node first = node("node-a", freePort(), Duration.ofHours(1));
+        Node second = node("node-b", freePort(), Duration.ofHours(1));
+        first.start();
+        second.start();
+        killSessionOf("node-a");
+
+        first.lock().retry();
+        second.lock().retry();
+
+        assertThat(first.lock().held()).isTrue();
+        assertThat(first.router().isRunning()).isTrue();
+        assertThat(second.lock().held()).isFalse();
+        assertThat(second.lock().standbyReason()).hasValueSatisfying(why -> assertThat(why).contains("node-a"));
+    }
+
+    @Test
+    void aHolderThatLostTheLockToAnotherStopsItsPartOfThePlatform() throws IOException {
+        Node first = node("node-a", freePort(), Duration.ofHours(1));
+        Node second = node("node-b", freePort(), Duration.ofHours(1));
+        first.start();
+        second.start();
+        killSessionOf("node-a");
+
+        second.lock().retry();
+        first.lock().retry();
+
+        assertThat(second.lock().held()).isTrue();
+        assertThat(second.router().isRunning()).isTrue();
+        assertThat(first.lock().held()).isFalse();
+        assertThat(first.router().isRunning()).isFalse();
+        assertThat(first.lock().standbyReason()).hasValueSatisfying(why -> assertThat(why).contains("node-b"));
     }
 
     @Test
