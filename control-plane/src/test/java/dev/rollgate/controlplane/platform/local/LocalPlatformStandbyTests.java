@@ -1,6 +1,7 @@
 package dev.rollgate.controlplane.platform.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -14,7 +15,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.rollgate.controlplane.RollgateApplication;
+import dev.rollgate.controlplane.release.ReleaseService;
+import dev.rollgate.controlplane.release.persistence.EventRepository;
+import dev.rollgate.controlplane.release.persistence.ReleaseRepository;
 import dev.rollgate.controlplane.support.CleanDatabase;
+import dev.rollgate.controlplane.support.ReleaseDriver;
 import dev.rollgate.controlplane.support.ScriptedAdapters;
 
 /**
@@ -68,6 +73,11 @@ class LocalPlatformStandbyTests {
         assertThat(second.getBean("localPlatformHealthIndicator", HealthIndicator.class).health(true).getDetails()
                 .get("why").toString()).contains("rollgate node-a pid " + ProcessHandle.current().pid());
         assertThat(second.isRunning()).as("the API and console keep serving").isTrue();
+        ReleaseDriver throughSecond = new ReleaseDriver(second.getBean(ReleaseService.class),
+                second.getBean(ReleaseRepository.class), second.getBean(EventRepository.class));
+        assertThatThrownBy(() -> throughSecond.start("svc-a", "on-this-machine", "a-2.0.0"))
+                .hasMessageContaining("run by another Rollgate on this database");
+        assertThat(second.getBean(ReleaseRepository.class).hasAny("svc-a", "on-this-machine").block()).isFalse();
 
         first.close();
 
