@@ -46,6 +46,8 @@ public class LocalPlatformLock implements SmartLifecycle {
     private volatile Connection connection;
     private volatile boolean held;
     private volatile String otherHolder;
+    /** The last attempt could not reach the database, as opposed to finding the lock taken. */
+    private volatile boolean unreachable;
     private volatile Disposable retrying;
     private volatile boolean running;
 
@@ -134,8 +136,8 @@ public class LocalPlatformLock implements SmartLifecycle {
             log.info("{} holds the local platform again on a new database session", identity);
             return;
         }
-        if (otherHolder == null) {
-            // The database cannot say who holds it (unreachable): keep serving rather than stop on a guess.
+        if (unreachable) {
+            // The database cannot say who holds it: keep serving rather than stop on a guess.
             held = true;
             return;
         }
@@ -156,11 +158,13 @@ public class LocalPlatformLock implements SmartLifecycle {
             held = Boolean.TRUE.equals(single(connection, "select pg_try_advisory_lock("
                     + LOCK_CLASS + "::int, " + LOCK_ID + "::int) as v"));
             otherHolder = held ? null : describeHolder();
+            unreachable = false;
             return held;
         } catch (RuntimeException e) {
             log.warn("cannot ask PostgreSQL who runs the local platform: {}", e.toString());
             closeConnection();
             otherHolder = null;
+            unreachable = true;
             return false;
         }
     }

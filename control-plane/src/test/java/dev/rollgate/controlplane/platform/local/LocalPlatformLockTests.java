@@ -121,7 +121,8 @@ class LocalPlatformLockTests {
 
     @Test
     void theSecondTakesOverWhenTheHolderDiesWithoutLettingGo() throws IOException {
-        Node first = node("node-a", freePort());
+        // A dead holder never runs its loop again: an hour stands for never here.
+        Node first = node("node-a", freePort(), Duration.ofHours(1));
         Node second = node("node-b", freePort());
         first.start();
         second.start();
