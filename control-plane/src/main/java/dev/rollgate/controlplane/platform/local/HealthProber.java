@@ -39,7 +39,7 @@ public class HealthProber implements SmartLifecycle {
     @Override
     public void start() {
         LocalPlatformLock current = lock;
-        if (current != null && !current.held()) {
+        if (current != null && !current.mayRun()) {
             return; // another Rollgate runs the local platform; the lock starts this on a take-over
         }
         loop = Flux.interval(interval)

@@ -44,6 +44,9 @@ public class LocalPlatformLock implements SmartLifecycle {
     private final Supplier<List<? extends SmartLifecycle>> parts;
     private final Runnable afterTakeOver;
     private volatile Connection connection;
+    /** The lock is this session's: the parts may start. */
+    private volatile boolean acquired;
+    /** Acquired and the parts started: releases and restores may use the platform. */
     private volatile boolean held;
     private volatile String otherHolder;
     /** The last attempt could not reach the database, as opposed to finding the lock taken. */
@@ -73,6 +76,11 @@ public class LocalPlatformLock implements SmartLifecycle {
         return held;
     }
 
+    /** Whether a part may start: the lock is held, though on a take-over the parts are not all started yet. */
+    boolean mayRun() {
+        return acquired;
+    }
+
     /** Why this replica does not run the local platform, or empty when it does. */
     public Optional<String> standbyReason() {
         if (held) {
@@ -87,11 +95,14 @@ public class LocalPlatformLock implements SmartLifecycle {
     public synchronized void start() {
         running = true;
         if (!needed) {
+            acquired = true;
             held = true;
             return;
         }
-        // Held: the parts start with the context, after this (their phases are higher).
-        if (!attempt()) {
+        if (attempt()) {
+            // The parts start with the context, after this (their phases are higher) and before anything uses them.
+            held = true;
+        } else {
             log.warn("{}. This replica starts no local processes nor front ports, serves the API and console for"
                     + " the other platforms, and takes over within {} of that holder going away",
                     standbyReason().orElseThrow(), retry);
@@ -112,6 +123,7 @@ public class LocalPlatformLock implements SmartLifecycle {
         if (attempt()) {
             log.info("the local platform's previous holder is gone: {} takes it over", identity);
             startParts();
+            held = true;
             afterTakeOver.run();
         }
     }
@@ -138,9 +150,10 @@ public class LocalPlatformLock implements SmartLifecycle {
         }
         if (unreachable) {
             // The database cannot say who holds it: keep serving rather than stop on a guess.
-            held = true;
+            acquired = true;
             return;
         }
+        held = false;
         log.error("{} lost the local platform's lock: {}. Stopping its local processes and front ports",
                 identity, standbyReason().orElseThrow());
         parts.get().stream().sorted(Comparator.comparingInt(SmartLifecycle::getPhase).reversed())
@@ -155,14 +168,15 @@ public class LocalPlatformLock implements SmartLifecycle {
                 single(connection, "select set_config('application_name', $1, false) as v",
                         identity.length() > NAME_LIMIT ? identity.substring(0, NAME_LIMIT) : identity);
             }
-            held = Boolean.TRUE.equals(single(connection, "select pg_try_advisory_lock("
+            acquired = Boolean.TRUE.equals(single(connection, "select pg_try_advisory_lock("
                     + LOCK_CLASS + "::int, " + LOCK_ID + "::int) as v"));
-            otherHolder = held ? null : describeHolder();
+            otherHolder = acquired ? null : describeHolder();
             unreachable = false;
-            return held;
+            return acquired;
         } catch (RuntimeException e) {
             log.warn("cannot ask PostgreSQL who runs the local platform: {}", e.toString());
             closeConnection();
+            acquired = false;
             otherHolder = null;
             unreachable = true;
             return false;
@@ -203,6 +217,7 @@ public class LocalPlatformLock implements SmartLifecycle {
         }
         // The parts stopped before (their phases are higher); closing the session frees the lock at once.
         held = false;
+        acquired = false;
         closeConnection();
     }
 

@@ -139,7 +139,7 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
     @Override
     public synchronized void start() {
         LocalPlatformLock current = lock;
-        if (current != null && !current.held()) {
+        if (current != null && !current.mayRun()) {
             return; // another Rollgate runs the local platform; the lock starts this on a take-over
         }
         for (WeightedProxy proxy : proxies.values()) {

@@ -287,7 +287,7 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
     @Override
     public void start() {
         LocalPlatformLock current = lock;
-        if (current != null && !current.held()) {
+        if (current != null && !current.mayRun()) {
             return; // another Rollgate runs the local platform; the lock starts this on a take-over
         }
         for (ManagedProcess p : pidFiles.leftovers()) {
