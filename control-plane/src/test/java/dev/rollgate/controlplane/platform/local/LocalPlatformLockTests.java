@@ -137,11 +137,17 @@ class LocalPlatformLockTests {
 
     /** What PostgreSQL sees of a holder killed with kill -9, or of its own restart: the session ends. */
     private void killSessionOf(String instance) {
-        Long killed = DatabaseClient.create(factory).sql("select count(pg_terminate_backend(pid)) as n"
-                        + " from pg_stat_activity where application_name = :name")
-                .bind("name", "rollgate " + instance + " pid 4242")
-                .map(row -> row.get("n", Long.class)).one().block();
-        assertThat(killed).isEqualTo(1);
+        DatabaseClient db = DatabaseClient.create(factory);
+        Integer pid = db.sql("select pid from pg_stat_activity where application_name = :name")
+                .bind("name", "rollgate " + instance + " pid 4242").map(row -> row.get("pid", Integer.class)).one()
+                .block();
+        assertThat(db.sql("select pg_terminate_backend(:pid) as done").bind("pid", pid)
+                .map(row -> row.get("done", Boolean.class)).one().block()).isTrue();
+        // pg_terminate_backend only signals: the session, and its lock, go a moment later.
+        await().atMost(Duration.ofSeconds(5)).until(() -> db
+                .sql("select (select count(*) from pg_locks where pid = :pid)"
+                        + " + (select count(*) from pg_stat_activity where pid = :pid) as n").bind("pid", pid)
+                .map(row -> row.get("n", Long.class)).one().block() == 0);
     }
 
     @Test
