@@ -46,12 +46,16 @@ public class StartupRestorer {
 
     @EventListener(ApplicationReadyEvent.class)
     public void restore() {
-        Flux.fromIterable(platforms)
-                .flatMap(p -> Flux.fromIterable(p.targets()).flatMap(t -> restore(t, p)
+        platforms.forEach(this::restore);
+    }
+
+    /** Restores one platform's targets; also what a replica taking a platform over from another one does. */
+    public void restore(RestoredOnStart platform) {
+        Flux.fromIterable(platform.targets()).flatMap(t -> restore(t, platform)
                         .onErrorResume(e -> {
                             log.warn("cannot restore {}: {}", t.key(), e.toString());
                             return Mono.empty();
-                        })))
+                        }))
                 .subscribe();
     }
 
