@@ -49,7 +49,13 @@ public class StartupRestorer {
         platforms.forEach(this::restore);
     }
 
-    /** Restores one platform's targets; also what a replica taking a platform over from another one does. */
+    /** A platform this replica took over from another one: its targets come back as after a start. */
+    @EventListener
+    public void takenOver(dev.rollgate.controlplane.release.port.PlatformTakenOver event) {
+        restore(event.platform());
+    }
+
+    /** Restores one platform's targets. */
     public void restore(RestoredOnStart platform) {
         Flux.fromIterable(platform.targets()).flatMap(t -> restore(t, platform)
                         .onErrorResume(e -> {
