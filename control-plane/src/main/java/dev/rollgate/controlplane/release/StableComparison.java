@@ -90,7 +90,8 @@ public final class StableComparison {
             Measurement stable = on ? o.baseline().stream().filter(b -> b.gate() == m.gate()).findFirst()
                     .orElse(null) : null;
             switch (finding(m, stable, relative)) {
-                case WORSE -> failed.add(worse(m, stable, relative));
+                // Failed on its own already: the absolute reason says it plainly; "worse than stable" is for below it.
+                case WORSE -> failed.add(m.verdict() == Verdict.FAIL ? m : worse(m, stable, relative));
                 case STABLE_FAILING_TOO -> shared.add(new Shared(m, stable));
                 default -> {
                     if (m.verdict() == Verdict.FAIL) {
