@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import io.r2dbc.spi.Connection;
-import dev.rollgate.controlplane.database.Connections;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -63,7 +63,7 @@ public class LocalPlatformLock implements SmartLifecycle {
      */
     public LocalPlatformLock(ConnectionFactory factory, boolean needed, String identity, Duration retry,
                              Supplier<List<? extends SmartLifecycle>> parts, Runnable afterTakeOver) {
-        this.factory = Connections.unpooled(factory);
+        this.factory = unpooled(factory);
         this.needed = needed;
         this.identity = identity;
         this.retry = retry;
@@ -237,5 +237,15 @@ public class LocalPlatformLock implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /** A pooled connection would go back to the pool (lock and all) or be evicted: the lock wants its own. */
+    private static ConnectionFactory unpooled(ConnectionFactory factory) {
+        ConnectionFactory current = factory;
+        while (current instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory inner
+                && inner != current) {
+            current = inner;
+        }
+        return current;
     }
 }

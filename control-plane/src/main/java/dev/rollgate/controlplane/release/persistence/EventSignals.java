@@ -10,8 +10,8 @@ import dev.rollgate.controlplane.release.persistence.OutboxRepository.Signal;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
-import dev.rollgate.controlplane.database.Connections;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -39,7 +39,7 @@ public class EventSignals {
     private final ConnectionFactory factory;
 
     public EventSignals(ConnectionFactory factory) {
-        this.factory = Connections.unpooled(factory);
+        this.factory = unpooled(factory);
     }
 
     /**
@@ -69,4 +69,12 @@ public class EventSignals {
                         s.failure().toString())));
     }
 
+    private static ConnectionFactory unpooled(ConnectionFactory factory) {
+        ConnectionFactory current = factory;
+        while (current instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory inner
+                && inner != current) {
+            current = inner;
+        }
+        return current;
+    }
 }
