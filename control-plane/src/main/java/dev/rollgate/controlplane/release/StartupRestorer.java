@@ -49,13 +49,7 @@ public class StartupRestorer {
         platforms.forEach(this::restore);
     }
 
-    /** A platform this replica took over from another one: its targets come back as after a start. */
-    @EventListener
-    public void takenOver(dev.rollgate.controlplane.release.port.PlatformTakenOver event) {
-        restore(event.platform());
-    }
-
-    /** Restores one platform's targets. */
+    /** Restores one platform's targets; also what a replica taking a platform over from another one does. */
     public void restore(RestoredOnStart platform) {
         Flux.fromIterable(platform.targets()).flatMap(t -> restore(t, platform)
                         .onErrorResume(e -> {

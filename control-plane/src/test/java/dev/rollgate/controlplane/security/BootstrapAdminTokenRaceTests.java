@@ -24,13 +24,13 @@ import dev.rollgate.controlplane.policy.RollgateProperties;
 import io.r2dbc.spi.ConnectionFactories;
 
 /**
- * Replicas starting at once without ROLLGATE_ADMIN_TOKEN, on one database (rollgate_test_token): one token is stored,
+ * Replicas starting at once without ROLLGATE_ADMIN_TOKEN, on one database (rollgate_test_h8): one token is stored,
  * and the replica that stored it is the only one to print it. Each replica has its own repository and connections,
  * as two processes would.
  */
 class BootstrapAdminTokenRaceTests {
 
-    private static final String DB = "rollgate_test_token";
+    private static final String DB = "rollgate_test_h8";
     private static final Pattern PRINTED = Pattern.compile("^ {3,}([A-Za-z0-9_-]{20,})\\s*$", Pattern.MULTILINE);
 
     @BeforeEach

@@ -8,14 +8,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.rollgate.controlplane.platform.local.load.SyntheticLoad;
 import dev.rollgate.controlplane.policy.Policies;
 import dev.rollgate.controlplane.release.InstanceId;
-import dev.rollgate.controlplane.release.port.PlatformTakenOver;
+import dev.rollgate.controlplane.release.StartupRestorer;
 import io.r2dbc.spi.ConnectionFactory;
 
 /** Wires {@link LocalPlatformLock} to what runs the local platform, and reports it as {@code localPlatform}. */
@@ -26,14 +25,14 @@ class LocalPlatformLockConfiguration {
     LocalPlatformLock localPlatformLock(ConnectionFactory factory, Policies policies, InstanceId instance,
                                         @Value("${rollgate.local.lock-retry:2s}") Duration retry,
                                         ObjectProvider<LocalWorkloads> workloads, ObjectProvider<LocalRouter> router,
-                                        ObjectProvider<HealthProber> prober, ApplicationEventPublisher events,
+                                        ObjectProvider<HealthProber> prober, ObjectProvider<StartupRestorer> restorer,
                                         ObjectProvider<LocalStartup> startup, ObjectProvider<SyntheticLoad> load) {
         boolean needed = policies.environments().stream().anyMatch(env -> "local".equals(env.platform()));
         return new LocalPlatformLock(factory, needed, identity(instance), retry,
                 () -> List.of(workloads.getObject(), router.getObject(), prober.getObject()),
                 () -> {
                     // What a start does once the context is ready: bring each target back, then the load.
-                    events.publishEvent(new PlatformTakenOver(startup.getObject()));
+                    restorer.getObject().restore(startup.getObject());
                     load.getObject().start();
                 });
     }

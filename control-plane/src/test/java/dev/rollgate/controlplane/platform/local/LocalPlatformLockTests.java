@@ -23,13 +23,13 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 
 /**
- * Two Rollgates on one database (rollgate_test_locallock) with the local platform: the second neither binds the front
+ * Two Rollgates on one database (rollgate_test_h9) with the local platform: the second neither binds the front
  * port nor claims the platform, says who holds it, and takes over once the first is gone — stopped, or its session
  * killed as a {@code kill -9} would end it. Real routers on one real port stand in for the whole platform.
  */
 class LocalPlatformLockTests {
 
-    private static final String URL = "r2dbc:postgresql://postgres@127.0.0.1:5432/rollgate_test_locallock";
+    private static final String URL = "r2dbc:postgresql://postgres@127.0.0.1:5432/rollgate_test_h9";
     private static final Duration RETRY = Duration.ofMillis(300);
     private static final Target DEV = new Target("video-api", "dev", "video-dev");
 

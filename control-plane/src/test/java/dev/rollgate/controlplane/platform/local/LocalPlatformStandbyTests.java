@@ -23,7 +23,7 @@ import dev.rollgate.controlplane.support.ReleaseDriver;
 import dev.rollgate.controlplane.support.ScriptedAdapters;
 
 /**
- * Two whole Rollgates on one database (rollgate_test_locallock) with a local environment: the second one stands by with
+ * Two whole Rollgates on one database (rollgate_test_h9) with a local environment: the second one stands by with
  * the API up and says so in its health, then takes the local platform over when the first stops. No bundled build
  * is bootstrapped, so no video-api JVM is started; the front ports are real.
  */
@@ -43,7 +43,7 @@ class LocalPlatformStandbyTests {
         }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class[]::new))
                 .profiles("enginetest")
-                .run("--TEST_DB=rollgate_test_locallock", "--server.port=0", "--rollgate.instance-id=" + name,
+                .run("--TEST_DB=rollgate_test_h9", "--server.port=0", "--rollgate.instance-id=" + name,
                         "--rollgate.local.bootstrap-version=", "--rollgate.local.lock-retry=300ms",
                         "--rollgate.local.state-dir=target/local-standby-" + name,
                         "--rollgate.environments.on-this-machine.platform=local",
