@@ -67,16 +67,6 @@ public class PlatformRegistry {
         return Optional.ofNullable(metrics.get(p.metrics()));
     }
 
-    /**
-     * False when the platform {@code r} runs on is run by another replica ({@link Workloads#drivenHere()}): this
-     * replica must not take the release's lease, or it would hold it without being able to move it.
-     */
-    public boolean drivenHere(Release r) {
-        Environment env = policies.environment(r.environment()).orElse(null);
-        Placement p = env == null ? r.placement() : r.placement().completedBy(placement(env, r.baseTrack()));
-        return workloads(p).map(Workloads::drivenHere).orElse(true);
-    }
-
     /** Why releases cannot run in {@code env}, or empty when every adapter it names is present. */
     public Optional<String> missing(Environment env) {
         return missing(placement(env, Track.STABLE));

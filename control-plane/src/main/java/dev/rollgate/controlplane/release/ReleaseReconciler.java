@@ -32,7 +32,6 @@ public class ReleaseReconciler implements SmartLifecycle {
     private final ReleaseTicker ticker;
     private final ReconcileNudges nudges;
     private final ReleaseMetrics metrics;
-    private final PlatformRegistry platforms;
     private final Duration interval;
     private final Duration leaseTtl;
     private final Duration tickTimeout;
@@ -42,9 +41,8 @@ public class ReleaseReconciler implements SmartLifecycle {
 
     public ReleaseReconciler(ReleaseRepository releases, LeaseRepository leases, ReleaseTicker ticker,
                              ReconcileNudges nudges, RollgateProperties properties, InstanceId instanceId,
-                             ReleaseMetrics metrics, PlatformRegistry platforms) {
+                             ReleaseMetrics metrics) {
         this.metrics = metrics;
-        this.platforms = platforms;
         this.releases = releases;
         this.leases = leases;
         this.ticker = ticker;
@@ -64,13 +62,7 @@ public class ReleaseReconciler implements SmartLifecycle {
                     return Mono.empty();
                 }), 1)
                 .cast(Object.class);
-        Flux<Object> nudged = nudges.stream()
-                .flatMap(id -> releases.findById(id).filter(platforms::drivenHere).flatMap(r -> reconcileOne(r.id()))
-                        .onErrorResume(e -> {
-                            log.warn("nudged tick of release {} failed: {}", id, e.toString());
-                            return Mono.empty();
-                        }))
-                .cast(Object.class);
+        Flux<Object> nudged = nudges.stream().flatMap(this::reconcileOne).cast(Object.class);
         loop = Flux.merge(ticks, nudged).subscribe();
         log.info("reconciler {} started: interval {}, lease {}", instanceId, interval, leaseTtl);
     }
@@ -78,10 +70,7 @@ public class ReleaseReconciler implements SmartLifecycle {
     /** One pass over every unsettled release; exposed for tests that drive the loop by hand. */
     public Mono<Void> reconcileAll() {
         return releases.findUnsettled().collectList().doOnNext(metrics::unsettled)
-                .flatMapMany(Flux::fromIterable)
-                // Releases on a platform another replica runs (the local one) are that replica's alone.
-                .filter(platforms::drivenHere)
-                .flatMap(r -> reconcileOne(r.id()), 16).then();
+                .flatMapMany(Flux::fromIterable).flatMap(r -> reconcileOne(r.id()), 16).then();
     }
 
     private Mono<Void> reconcileOne(UUID id) {

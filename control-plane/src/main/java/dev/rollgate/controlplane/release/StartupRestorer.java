@@ -46,16 +46,12 @@ public class StartupRestorer {
 
     @EventListener(ApplicationReadyEvent.class)
     public void restore() {
-        platforms.forEach(this::restore);
-    }
-
-    /** Restores one platform's targets; also what a replica taking a platform over from another one does. */
-    public void restore(RestoredOnStart platform) {
-        Flux.fromIterable(platform.targets()).flatMap(t -> restore(t, platform)
+        Flux.fromIterable(platforms)
+                .flatMap(p -> Flux.fromIterable(p.targets()).flatMap(t -> restore(t, p)
                         .onErrorResume(e -> {
                             log.warn("cannot restore {}: {}", t.key(), e.toString());
                             return Mono.empty();
-                        }))
+                        })))
                 .subscribe();
     }
 

@@ -62,18 +62,6 @@ public class ApiTokenRepository {
                 .map(row -> row.get("n", Long.class)).one().map(n -> n > 0);
     }
 
-    /**
-     * Creates the bootstrap admin token unless one exists (revoked or not); true when this call created it. The
-     * partial unique index on the bootstrap name settles a race between replicas starting at once: one insert wins.
-     */
-    public Mono<Boolean> insertBootstrapIfAbsent(String hash) {
-        return db.sql("insert into api_tokens (id, name, role, token_hash, created_by, created_at)"
-                        + " values (:id, :name, 'ADMIN', :hash, :by, now())"
-                        + " on conflict (name) where created_by = 'bootstrap' do nothing")
-                .bind("id", UUID.randomUUID()).bind("name", BOOTSTRAP_NAME).bind("hash", hash).bind("by", BOOTSTRAP)
-                .fetch().rowsUpdated().map(n -> n > 0);
-    }
-
     /** Sets the bootstrap admin token's hash, creating the row on first start. */
     public Mono<Void> upsertBootstrap(String hash) {
         return db.sql("insert into api_tokens (id, name, role, token_hash, created_by, created_at)"

@@ -12,8 +12,7 @@ import dev.rollgate.controlplane.policy.RollgateProperties;
 
 /**
  * Makes sure an admin can reach the API: ROLLGATE_ADMIN_TOKEN when set, otherwise a token generated on the very
- * first start and written once to standard output (not the log, which is shipped elsewhere). Replicas starting
- * at once store at most one generated token: only the one whose insert won prints it.
+ * first start and written once to standard output (not the log, which is shipped elsewhere).
  */
 @Component
 public class BootstrapAdminToken implements ApplicationRunner {
@@ -24,15 +23,10 @@ public class BootstrapAdminToken implements ApplicationRunner {
     private final RollgateProperties properties;
     private final PrintStream console;
 
-    @org.springframework.beans.factory.annotation.Autowired
     public BootstrapAdminToken(ApiTokenRepository tokens, RollgateProperties properties) {
-        this(tokens, properties, System.out);
-    }
-
-    BootstrapAdminToken(ApiTokenRepository tokens, RollgateProperties properties, PrintStream console) {
         this.tokens = tokens;
         this.properties = properties;
-        this.console = console;
+        this.console = System.out;
     }
 
     @Override
@@ -44,15 +38,10 @@ public class BootstrapAdminToken implements ApplicationRunner {
             return;
         }
         if (Boolean.TRUE.equals(tokens.bootstrapExists().block())) {
-            log.info("a bootstrap admin token already exists; not generating another");
             return;
         }
         String secret = TokenService.newSecret();
-        if (!Boolean.TRUE.equals(tokens.insertBootstrapIfAbsent(TokenService.hash(secret)).block())) {
-            // Another replica starting at the same time stored its token first and printed it; ours never existed.
-            log.info("a bootstrap admin token already exists (stored by another replica); not generating another");
-            return;
-        }
+        tokens.upsertBootstrap(TokenService.hash(secret)).block();
         console.println("""
 
                 ================================================================================

@@ -21,13 +21,6 @@ public class HealthProber implements SmartLifecycle {
     private final TrafficStats stats;
     private final Duration interval;
     private volatile Disposable loop;
-    private volatile LocalPlatformLock lock;
-
-    /** Absent where the platform is built without one (tests): then this process alone runs it. */
-    @org.springframework.beans.factory.annotation.Autowired(required = false)
-    void setLock(LocalPlatformLock lock) {
-        this.lock = lock;
-    }
 
     public HealthProber(LocalWorkloads workloads, ReadinessProbe http, TrafficStats stats, LocalProperties properties) {
         this.workloads = workloads;
@@ -38,10 +31,6 @@ public class HealthProber implements SmartLifecycle {
 
     @Override
     public void start() {
-        LocalPlatformLock current = lock;
-        if (current != null && !current.mayRun()) {
-            return; // another Rollgate runs the local platform; the lock starts this on a take-over
-        }
         loop = Flux.interval(interval)
                 .onBackpressureDrop()
                 .concatMap(n -> Flux.fromIterable(workloads.instances())

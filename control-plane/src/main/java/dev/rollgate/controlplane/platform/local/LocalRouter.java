@@ -54,7 +54,6 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
     private final Map<String, WeightedProxy> proxies = new LinkedHashMap<>();
     private final ConnectionProvider pool;
     private volatile boolean running;
-    private volatile LocalPlatformLock lock;
 
     @Autowired
     public LocalRouter(Policies policies, LocalProperties properties, ObjectProvider<LocalBackends> backends,
@@ -96,12 +95,6 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
         });
     }
 
-    /** Absent where the platform is built without one (tests): then this process alone runs it. */
-    @org.springframework.beans.factory.annotation.Autowired(required = false)
-    void setLock(LocalPlatformLock lock) {
-        this.lock = lock;
-    }
-
     @Override
     public String name() {
         return NAME;
@@ -138,10 +131,6 @@ public class LocalRouter implements TrafficRouter, SmartLifecycle, DisposableBea
 
     @Override
     public synchronized void start() {
-        LocalPlatformLock current = lock;
-        if (current != null && !current.mayRun()) {
-            return; // another Rollgate runs the local platform; the lock starts this on a take-over
-        }
         for (WeightedProxy proxy : proxies.values()) {
             Target target = proxy.target();
             int wanted = configuredPorts.get(target.key());

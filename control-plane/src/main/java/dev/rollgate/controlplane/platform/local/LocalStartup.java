@@ -15,20 +15,14 @@ public class LocalStartup implements RestoredOnStart {
 
     private final Policies policies;
     private final LocalProperties properties;
-    private final LocalPlatformLock lock;
 
-    public LocalStartup(Policies policies, LocalProperties properties, LocalPlatformLock lock) {
+    public LocalStartup(Policies policies, LocalProperties properties) {
         this.policies = policies;
         this.properties = properties;
-        this.lock = lock;
     }
 
-    /** None while another Rollgate runs the local platform: its processes are not this replica's to restore. */
     @Override
     public List<Target> targets() {
-        if (!lock.held()) {
-            return List.of();
-        }
         return policies.environments().stream()
                 .filter(env -> "local".equals(env.platform()))
                 .flatMap(env -> policies.applications().stream()

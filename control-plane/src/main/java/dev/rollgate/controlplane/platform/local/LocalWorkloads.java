@@ -40,7 +40,6 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
     private final java.time.Clock clock;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile Disposable supervisor;
-    private volatile LocalPlatformLock lock;
 
     public LocalWorkloads(ProcessLauncher launcher, PidFiles pidFiles, ReadinessProbe probe,
                           LocalProperties properties, dev.rollgate.controlplane.policy.Policies policies,
@@ -61,27 +60,9 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
         TrackStatus.Failure failure;
     }
 
-    /** Absent where the platform is built without one (tests): then this process alone runs it. */
-    @org.springframework.beans.factory.annotation.Autowired(required = false)
-    void setLock(LocalPlatformLock lock) {
-        this.lock = lock;
-    }
-
     @Override
     public String platform() {
         return "local";
-    }
-
-    @Override
-    public boolean drivenHere() {
-        LocalPlatformLock current = lock;
-        return current == null || current.held();
-    }
-
-    @Override
-    public Mono<Optional<String>> unavailable(Target target) {
-        LocalPlatformLock current = lock;
-        return Mono.just(current == null ? Optional.empty() : current.standbyReason());
     }
 
     private Slot slot(Target target, Track track) {
@@ -286,10 +267,6 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
 
     @Override
     public void start() {
-        LocalPlatformLock current = lock;
-        if (current != null && !current.mayRun()) {
-            return; // another Rollgate runs the local platform; the lock starts this on a take-over
-        }
         for (ManagedProcess p : pidFiles.leftovers()) {
             Slot slot = slot(p.target, p.track);
             boolean healthy = Boolean.TRUE.equals(probe.ready(p.port).block(Duration.ofSeconds(3)));

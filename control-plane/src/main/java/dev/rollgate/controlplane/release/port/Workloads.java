@@ -24,14 +24,6 @@ public interface Workloads {
     /** Stop every replica of the track; idempotent, writes nothing when it already runs none. */
     Mono<Void> scaleToZero(Target target, Track track);
 
-    /**
-     * False while another process runs this platform (one that owns machine-local resources, such as the local
-     * platform's processes and ports): this replica then neither drives its releases nor restores its targets.
-     */
-    default boolean drivenHere() {
-        return true;
-    }
-
     /** Why the platform cannot take a release of {@code target} now (cluster unreachable, namespace missing), said for people, or empty; a read, bounded and cheap enough to ask before every start. */
     default Mono<Optional<String>> unavailable(Target target) {
         return Mono.just(Optional.empty());

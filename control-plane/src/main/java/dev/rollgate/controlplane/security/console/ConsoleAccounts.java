@@ -70,7 +70,6 @@ public class ConsoleAccounts implements ReactiveUserDetailsService {
         Long existing = db.sql("select count(*) as n from console_users where username = :u").bind("u", ADMIN)
                 .map(row -> row.get("n", Long.class)).one().block();
         if (existing != null && existing > 0) {
-            log.info("the console admin account already exists; not generating a password");
             return;
         }
         byte[] bytes = new byte[18];
@@ -81,9 +80,7 @@ public class ConsoleAccounts implements ReactiveUserDetailsService {
                 .bind("u", ADMIN).bind("h", encoder.encode(password)).bind("r", Role.ADMIN.id())
                 .bind("at", clock.instant()).fetch().rowsUpdated().block();
         if (inserted == null || inserted == 0) {
-            log.info("the console admin account was created by another replica starting at the same time;"
-                    + " not generating a password");
-            return;
+            return; // another replica created it first and printed its own password
         }
         console.println("""
 

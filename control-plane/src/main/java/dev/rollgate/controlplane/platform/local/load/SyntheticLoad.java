@@ -39,7 +39,6 @@ public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.
     public static final int DEFAULT_MAX_IN_FLIGHT = 32;
 
     private static final Logger log = LoggerFactory.getLogger(SyntheticLoad.class);
-    private volatile dev.rollgate.controlplane.platform.local.LocalPlatformLock lock;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int VIDEO_IDS = 5;
 
@@ -108,15 +107,7 @@ public class SyntheticLoad implements SmartLifecycle, dev.rollgate.controlplane.
 
     @EventListener(ApplicationReadyEvent.class)
     public void onReady() {
-        if (lock == null || lock.held()) {
-            start();
-        }
-    }
-
-    /** Without it (or while it is not held) the load waits for the lock's take-over to start it. */
-    @Autowired(required = false)
-    void setLock(dev.rollgate.controlplane.platform.local.LocalPlatformLock lock) {
-        this.lock = lock;
+        start();
     }
 
     @Override
