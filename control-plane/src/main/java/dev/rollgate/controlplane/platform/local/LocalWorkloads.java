@@ -38,6 +38,8 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
     private final LocalProperties properties;
     private final dev.rollgate.controlplane.policy.Policies policies;
     private final java.time.Clock clock;
+    /** Set by {@link #stop()}: no process may start after the slots were emptied. */
+    private volatile boolean closed;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile Disposable supervisor;
 
@@ -75,6 +77,11 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
             Slot slot = slot(target, track);
             ManagedProcess toStop = null;
             synchronized (slot) {
+                if (closed) {
+                    // A tick still in flight while Rollgate stops: a process started now would outlive it.
+                    throw new IllegalStateException("the local platform is stopping; not starting " + track.id()
+                            + " " + revision.version() + " of " + target.key());
+                }
                 if (revision.equals(slot.desired) && (slot.pending != null || slot.failure != null
                         || (slot.serving != null && slot.serving.alive()))) {
                     return null;
@@ -267,6 +274,7 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
 
     @Override
     public void start() {
+        closed = false;
         for (ManagedProcess p : pidFiles.leftovers()) {
             Slot slot = slot(p.target, p.track);
             boolean healthy = Boolean.TRUE.equals(probe.ready(p.port).block(Duration.ofSeconds(3)));
@@ -300,6 +308,7 @@ public class LocalWorkloads implements Workloads, LocalBackends, SmartLifecycle 
 
     @Override
     public void stop() {
+        closed = true;
         Disposable current = supervisor;
         if (current != null) {
             current.dispose();

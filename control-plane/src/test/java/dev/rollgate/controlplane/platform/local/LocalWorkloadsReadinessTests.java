@@ -83,4 +83,22 @@ class LocalWorkloadsReadinessTests {
         workloads.apply(TARGET, Track.CANARY, CANDIDATE).block();
         assertThat(workloads.status(TARGET, Track.CANARY).block().failure().reason()).isEqualTo("NotReady");
     }
+
+    @Test
+    void anApplyArrivingAfterStopStartsNoProcessThatWouldOutliveRollgate() {
+        ready = HttpServer.create().host("127.0.0.1").port(0)
+                .route(r -> r.get("/ready", (req, res) -> res.status(200).sendString(Mono.just("{}"))))
+                .bindNow();
+        LocalWorkloads workloads = workloads(Duration.ofSeconds(30));
+        workloads.apply(TARGET, Track.STABLE, CANDIDATE).block();
+        ManagedProcess first = launched.get();
+
+        workloads.stop();
+        // A tick still in flight re-asserts the same revision: the emptied slot must not start it again.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> workloads.apply(TARGET, Track.STABLE, CANDIDATE)
+                .block()).hasMessageContaining("stopping");
+
+        assertThat(launched.get()).isSameAs(first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !first.handle.isAlive());
+    }
 }
